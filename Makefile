@@ -26,6 +26,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 STYLE_SRC := $(LIB_SRC) $(wildcard lib/*.h) $(wildcard cmd/*/*.c) $(UNIT_SRC) $(wildcard tests/unit/*.h)
 
+# Keep objects between builds (they are intermediate files of pattern rules).
+.SECONDARY:
+
 .PHONY: all test unit e2e demo asan debug bench check-style format install clean deps sandbox-up sandbox-down
 
 all: $(BINS) $(UNIT_BINS)

@@ -633,7 +633,7 @@ h_log_format(loader *L, const key_spec *spec, yaml_node_t *value, const char *pa
 static void
 h_ssl_mode(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
-	mysql_settings *m = target;
+	myconf *m = target;
 	const char *text = expect_scalar(L, value, path);
 	const char *mode;
 
@@ -659,7 +659,7 @@ h_source_uri(loader *L, const key_spec *spec, yaml_node_t *value, const char *pa
 {
 	cham_source *s = target;
 	const char *text = expect_scalar(L, value, path);
-	mysql_settings m;
+	myconf m;
 	sbuf		err = SBUF_INIT;
 
 	if (text == NULL)
@@ -702,23 +702,23 @@ h_misplaced(loader *L, const key_spec *spec, yaml_node_t *value, const char *pat
 #define UNUSED_KEY(n) {.name = (n)}
 #define MISPLACED_KEY(n) {.name = (n), .handler = h_misplaced}
 
-/* db_conn: pg_chameleon's keys and ours, into a mysql_settings. */
+/* db_conn: pg_chameleon's keys and ours, into a myconf. */
 static const key_spec db_conn_keys[] = {
-	STR_KEY("host", mysql_settings, host),
-	INT_KEY("port", mysql_settings, port, 1, 65535),
-	STR_KEY("user", mysql_settings, user),
-	STR_KEY("password", mysql_settings, password),
-	STR_KEY("database", mysql_settings, database),
-	STR_KEY("charset", mysql_settings, charset),
-	INT_KEY("connect_timeout", mysql_settings, connect_timeout, 0, INT_MAX),
-	INT_KEY("read_timeout", mysql_settings, read_timeout, 0, INT_MAX),
-	INT_KEY("write_timeout", mysql_settings, write_timeout, 0, INT_MAX),
-	STR_KEY("socket", mysql_settings, socket),
+	STR_KEY("host", myconf, host),
+	INT_KEY("port", myconf, port, 1, 65535),
+	STR_KEY("user", myconf, user),
+	STR_KEY("password", myconf, password),
+	STR_KEY("database", myconf, database),
+	STR_KEY("charset", myconf, charset),
+	INT_KEY("connect_timeout", myconf, connect_timeout, 0, INT_MAX),
+	INT_KEY("read_timeout", myconf, read_timeout, 0, INT_MAX),
+	INT_KEY("write_timeout", myconf, write_timeout, 0, INT_MAX),
+	STR_KEY("socket", myconf, socket),
 	{.name = "ssl_mode", .handler = h_ssl_mode},
-	STR_KEY("ssl_ca", mysql_settings, ssl_ca),
-	STR_KEY("ssl_cert", mysql_settings, ssl_cert),
-	STR_KEY("ssl_key", mysql_settings, ssl_key),
-	STR_KEY("defaults_file", mysql_settings, defaults_file),
+	STR_KEY("ssl_ca", myconf, ssl_ca),
+	STR_KEY("ssl_cert", myconf, ssl_cert),
+	STR_KEY("ssl_key", myconf, ssl_key),
+	STR_KEY("defaults_file", myconf, defaults_file),
 	/* source keys written under db_conn, as pg_chameleon's own example does for its pgsql source */
 	MISPLACED_KEY("schema_mappings"), MISPLACED_KEY("limit_tables"), MISPLACED_KEY("skip_tables"),
 	MISPLACED_KEY("grant_select_to"), MISPLACED_KEY("lock_timeout"), MISPLACED_KEY("my_server_id"),
@@ -733,7 +733,7 @@ static void
 h_db_conn(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	cham_source *s = target;
-	mysql_settings m = {0};
+	myconf m = {0};
 
 	if (!expect_kind(L, value, path, YAML_MAPPING_NODE))
 		return;

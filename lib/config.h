@@ -28,7 +28,7 @@ typedef struct schema_mapping
 typedef struct cham_source
 {
 	char	   *name;
-	mysql_settings conn;		/* source: URI over db_conn over the top-level source: */
+	myconf conn;		/* source: URI over db_conn over the top-level source: */
 
 	schema_mapping *mappings;	/* schema_mappings, in file order */
 	int			nmappings;

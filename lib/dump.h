@@ -16,7 +16,7 @@
 
 typedef struct dump_options
 {
-	const mysql_settings *source;
+	const myconf *source;
 	const char *output_dir;		/* the dump directory, or NULL with stdout_table */
 	const char *stdout_table;	/* "schema.table": its CSV to stdout */
 	const char *coordinates_file;	/* with stdout_table: where to write coordinates.json, or NULL */

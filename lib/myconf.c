@@ -162,7 +162,7 @@ option_is(const char *name, size_t len, const char *want)
 
 /* Stores one ?name=value option; the value is still percent-encoded. */
 static bool
-set_option(mysql_settings *s, const char *name, size_t nlen, const char *val, size_t vlen, sbuf *err)
+set_option(myconf *s, const char *name, size_t nlen, const char *val, size_t vlen, sbuf *err)
 {
 	char	  **field = NULL;
 	int		   *ifield = NULL;
@@ -227,7 +227,7 @@ set_option(mysql_settings *s, const char *name, size_t nlen, const char *val, si
 
 /* The authority: [user[:password]@]host[:port]. */
 static bool
-parse_authority(const char *a, size_t len, mysql_settings *s, sbuf *err)
+parse_authority(const char *a, size_t len, myconf *s, sbuf *err)
 {
 	const char *at = NULL;
 	const char *host;
@@ -306,7 +306,7 @@ parse_authority(const char *a, size_t len, mysql_settings *s, sbuf *err)
 }
 
 static bool
-parse_uri(const char *uri, mysql_settings *out, sbuf *err)
+parse_uri(const char *uri, myconf *out, sbuf *err)
 {
 	const char *rest;
 	const char *auth_end;
@@ -372,13 +372,13 @@ fail:
 }
 
 bool
-myconf_parse_uri_silent(const char *uri, mysql_settings *out, sbuf *err)
+myconf_parse_uri_silent(const char *uri, myconf *out, sbuf *err)
 {
 	return parse_uri(uri, out, err);
 }
 
 bool
-myconf_parse_uri(const char *uri, mysql_settings *out)
+myconf_parse_uri(const char *uri, myconf *out)
 {
 	sbuf		err = SBUF_INIT;
 	char	   *shown = redact_uri(uri);
@@ -414,7 +414,7 @@ merge_int(int *dst, int src)
 }
 
 void
-myconf_merge(mysql_settings *dst, const mysql_settings *src)
+myconf_merge(myconf *dst, const myconf *src)
 {
 	merge_string(&dst->host, src->host);
 	merge_int(&dst->port, src->port);
@@ -434,7 +434,7 @@ myconf_merge(mysql_settings *dst, const mysql_settings *src)
 }
 
 void
-myconf_resolve_password(mysql_settings *s)
+myconf_resolve_password(myconf *s)
 {
 	const char *pwd;
 
@@ -464,7 +464,7 @@ add_encoded(sbuf *b, const char *text, const char *keep)
 }
 
 char *
-myconf_describe(const mysql_settings *s)
+myconf_describe(const myconf *s)
 {
 	sbuf		b = SBUF_INIT;
 
@@ -497,7 +497,7 @@ myconf_describe(const mysql_settings *s)
 }
 
 void
-myconf_release(mysql_settings *s)
+myconf_release(myconf *s)
 {
 	free(s->host);
 	if (s->password)

@@ -12,7 +12,7 @@
  * library then applies its option files ([client] group, or defaults_file)
  * and its own defaults, which is why host is not defaulted here.
  */
-typedef struct mysql_settings
+typedef struct myconf
 {
 	char	   *host;			/* a name, an IPv4 or an IPv6 address (without brackets) */
 	int			port;			/* 0: the client's default */
@@ -29,7 +29,7 @@ typedef struct mysql_settings
 	int			read_timeout;
 	int			write_timeout;
 	char	   *defaults_file;	/* an option file whose [client] group the library reads */
-} mysql_settings;
+} myconf;
 
 /*
  * Parses mysql://[USER[:PASSWORD]@]HOST[:PORT][/DB][?opt=value&...] (also
@@ -41,14 +41,14 @@ typedef struct mysql_settings
  * other users. On error logs what is wrong with the URI (printed without its
  * password), leaves *out zeroed and returns false.
  */
-bool		myconf_parse_uri(const char *uri, mysql_settings *out);
+bool		myconf_parse_uri(const char *uri, myconf *out);
 
 /*
  * The same, without logging anything: on error writes the problem (one line,
  * without the URI) to err for a caller that names a location, such as the
  * config file. Does not warn about a password: a file is the place for one.
  */
-bool		myconf_parse_uri_silent(const char *uri, mysql_settings *out, sbuf *err);
+bool		myconf_parse_uri_silent(const char *uri, myconf *out, sbuf *err);
 
 /*
  * The canonical spelling (a static string) of an ssl-mode given in any case
@@ -57,22 +57,22 @@ bool		myconf_parse_uri_silent(const char *uri, mysql_settings *out, sbuf *err);
 const char *myconf_normalize_ssl_mode(const char *text);
 
 /* Fills the fields of dst that are unset from src (copies): command line over config. */
-void		myconf_merge(mysql_settings *dst, const mysql_settings *src);
+void		myconf_merge(myconf *dst, const myconf *src);
 
 /*
  * With no password set, takes MYSQL_PWD from the environment. The option
  * files are read by the client library itself when connecting, so nothing is
  * done for them here.
  */
-void		myconf_resolve_password(mysql_settings *s);
+void		myconf_resolve_password(myconf *s);
 
 /*
  * "mysql://user@host:port/db" (with ?socket=... when one is set), never the
  * password; the caller frees it. myconf_parse_uri() reads it back.
  */
-char	   *myconf_describe(const mysql_settings *s);
+char	   *myconf_describe(const myconf *s);
 
 /* Frees every field (the password is wiped first) and leaves *s zeroed. */
-void		myconf_release(mysql_settings *s);
+void		myconf_release(myconf *s);
 
 #endif

@@ -52,7 +52,7 @@ record_failure(myconn *c)
 
 /* ssl-mode as MySQL's clients spell it, on Connector/C's options. */
 static bool
-apply_ssl(MYSQL *m, const mysql_settings *s)
+apply_ssl(MYSQL *m, const myconf *s)
 {
 	const char *mode = s->ssl_mode;
 	my_bool		yes = 1;
@@ -87,7 +87,7 @@ apply_ssl(MYSQL *m, const mysql_settings *s)
 }
 
 static bool
-connect_once(myconn *c, const mysql_settings *s)
+connect_once(myconn *c, const myconf *s)
 {
 	MYSQL	   *m = mysql_init(NULL);
 	unsigned int timeout = s->connect_timeout > 0 ? (unsigned int) s->connect_timeout : 10;
@@ -132,7 +132,7 @@ connect_once(myconn *c, const mysql_settings *s)
 }
 
 bool
-myconn_open(myconn *c, const mysql_settings *s, int retries)
+myconn_open(myconn *c, const myconf *s, int retries)
 {
 	unsigned int delay_ms = 250;
 

@@ -46,7 +46,7 @@ typedef struct myresult
  * every program: utf8mb4, time_zone '+00:00', long network timeouts. Retries
  * an unreachable server `retries` times with backoff. Logs the error once.
  */
-bool		myconn_open(myconn *c, const mysql_settings *s, int retries);
+bool		myconn_open(myconn *c, const myconf *s, int retries);
 void		myconn_close(myconn *c);
 
 /* Runs a statement whose result, if any, is discarded. */

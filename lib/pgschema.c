@@ -18,15 +18,15 @@
  */
 typedef struct name_set
 {
-	char	  **slots;			/* owned keys; NULL is an empty slot */
-	size_t		cap;			/* a power of two */
-	size_t		n;
+	char **slots; /* owned keys; NULL is an empty slot */
+	size_t cap;	  /* a power of two */
+	size_t n;
 } name_set;
 
 static uint32_t
 hash_bytes(const char *s, size_t len)
 {
-	uint32_t	h = 2166136261u;	/* FNV-1a: stable across runs and platforms */
+	uint32_t h = 2166136261u; /* FNV-1a: stable across runs and platforms */
 
 	for (size_t i = 0; i < len; i++)
 	{
@@ -48,7 +48,7 @@ nameset_free(name_set *s)
 static void
 nameset_insert_key(name_set *s, char *key)
 {
-	size_t		i = hash_bytes(key, strlen(key)) & (s->cap - 1);
+	size_t i = hash_bytes(key, strlen(key)) & (s->cap - 1);
 
 	while (s->slots[i])
 		i = (i + 1) & (s->cap - 1);
@@ -60,12 +60,12 @@ nameset_insert_key(name_set *s, char *key)
 static bool
 nameset_add(name_set *s, const char *scope, const char *name)
 {
-	char	   *key = xasprintf("%s\x1f%s", scope, name);
-	size_t		i;
+	char *key = xasprintf("%s\x1f%s", scope, name);
+	size_t i;
 
 	if (s->cap == 0 || (s->n + 1) * 2 > s->cap)
 	{
-		name_set	bigger = {NULL, s->cap ? s->cap * 2 : 256, 0};
+		name_set bigger = { NULL, s->cap ? s->cap * 2 : 256, 0 };
 
 		bigger.slots = xcalloc(bigger.cap, sizeof(char *));
 		for (size_t j = 0; j < s->cap; j++)
@@ -93,7 +93,7 @@ nameset_add(name_set *s, const char *scope, const char *name)
 static size_t
 utf8_cut(const char *name, size_t max)
 {
-	size_t		n = strlen(name);
+	size_t n = strlen(name);
 
 	if (n <= max)
 		return n;
@@ -111,7 +111,7 @@ utf8_cut(const char *name, size_t max)
 static char *
 ident_shorten(const char *name)
 {
-	size_t		cut;
+	size_t cut;
 
 	if (strlen(name) <= PGSCHEMA_MAX_IDENT)
 		return xstrdup(name);
@@ -123,14 +123,14 @@ ident_shorten(const char *name)
 static char *
 ident_unique(name_set *set, const char *scope, const char *wanted)
 {
-	char	   *base = ident_shorten(wanted);
-	char	   *name = xstrdup(base);
+	char *base = ident_shorten(wanted);
+	char *name = xstrdup(base);
 
 	for (int i = 2; !nameset_add(set, scope, name); i++)
 	{
-		char		suffix[16];
-		int			slen = snprintf(suffix, sizeof(suffix), "_%d", i);
-		size_t		cut = utf8_cut(base, PGSCHEMA_MAX_IDENT - (size_t) slen);
+		char suffix[16];
+		int slen = snprintf(suffix, sizeof(suffix), "_%d", i);
+		size_t cut = utf8_cut(base, PGSCHEMA_MAX_IDENT - (size_t) slen);
 
 		free(name);
 		name = xasprintf("%.*s%s", (int) cut, base, suffix);
@@ -150,8 +150,8 @@ replace_string(char **field, char *value)
 static char *
 sequence_name(const cat_table *t, const cat_column *col)
 {
-	char	   *wanted = xasprintf("%s_%s_seq", t->pg_name, col->pg_name);
-	char	   *name = ident_shorten(wanted);
+	char *wanted = xasprintf("%s_%s_seq", t->pg_name, col->pg_name);
+	char *name = ident_shorten(wanted);
 
 	free(wanted);
 	return name;
@@ -160,14 +160,14 @@ sequence_name(const cat_table *t, const cat_column *col)
 void
 pgschema_assign_names(catalog *c)
 {
-	name_set	names = {NULL, 0, 0};
+	name_set names = { NULL, 0, 0 };
 
 	/* Tables first, in catalog order, so they keep their own names whenever they can. */
 	for (int i = 0; i < c->ntables; i++)
 	{
-		cat_table  *t = &c->tables[i];
-		char	   *wanted;
-		char	   *scope;
+		cat_table *t = &c->tables[i];
+		char *wanted;
+		char *scope;
 
 		replace_string(&t->pg_schema, ident_shorten(t->pg_schema ? t->pg_schema : t->schema));
 		scope = xasprintf("r:%s", t->pg_schema);
@@ -182,10 +182,10 @@ pgschema_assign_names(catalog *c)
 
 	for (int i = 0; i < c->ntables; i++)
 	{
-		cat_table  *t = &c->tables[i];
-		char	   *rel_scope = xasprintf("r:%s", t->pg_schema);
-		char	   *col_scope = xasprintf("c:%d", i);
-		char	   *con_scope = xasprintf("k:%d", i);
+		cat_table *t = &c->tables[i];
+		char *rel_scope = xasprintf("r:%s", t->pg_schema);
+		char *col_scope = xasprintf("c:%d", i);
+		char *con_scope = xasprintf("k:%d", i);
 
 		for (int j = 0; j < t->ncols; j++)
 			replace_string(&t->cols[j].pg_name, ident_unique(&names, col_scope, t->cols[j].name));
@@ -193,7 +193,7 @@ pgschema_assign_names(catalog *c)
 		/* Reserved before index names, so no index takes a sequence's name. */
 		for (int j = 0; j < t->ncols; j++)
 		{
-			char	   *seq;
+			char *seq;
 
 			if (!t->cols[j].auto_increment)
 				continue;
@@ -210,15 +210,15 @@ pgschema_assign_names(catalog *c)
 
 	for (int i = 0; i < c->ntables; i++)
 	{
-		cat_table  *t = &c->tables[i];
-		char	   *rel_scope = xasprintf("r:%s", t->pg_schema);
-		char	   *con_scope = xasprintf("k:%d", i);
+		cat_table *t = &c->tables[i];
+		char *rel_scope = xasprintf("r:%s", t->pg_schema);
+		char *con_scope = xasprintf("k:%d", i);
 
 		for (int j = 0; j < t->nindexes; j++)
 		{
-			cat_index  *ix = &t->indexes[j];
-			char	   *wanted = ix->primary ? xasprintf("%s_pkey", t->pg_name)
-				: xasprintf("%s_%s", t->pg_name, ix->name);
+			cat_index *ix = &t->indexes[j];
+			char *wanted = ix->primary ? xasprintf("%s_pkey", t->pg_name)
+									   : xasprintf("%s_%s", t->pg_name, ix->name);
 
 			replace_string(&ix->pg_name, ident_unique(&names, rel_scope, wanted));
 			/* The primary key is also a constraint of the table, like the foreign keys. */
@@ -239,7 +239,7 @@ pgschema_resolve_types(catalog *c, const type_override *ov, int nov)
 {
 	for (int i = 0; i < c->ntables; i++)
 	{
-		cat_table  *t = &c->tables[i];
+		cat_table *t = &c->tables[i];
 
 		for (int j = 0; j < t->ncols; j++)
 		{
@@ -292,7 +292,7 @@ needs_sequence(const cat_column *col)
 	if (!col->auto_increment || col->pgtype.identity_ok || col->pgtype.form == PGV_BOOLEAN)
 		return false;
 	return k == MYT_TINYINT || k == MYT_SMALLINT || k == MYT_MEDIUMINT || k == MYT_INT ||
-		k == MYT_BIGINT || k == MYT_DECIMAL || k == MYT_FLOAT || k == MYT_DOUBLE;
+		   k == MYT_BIGINT || k == MYT_DECIMAL || k == MYT_FLOAT || k == MYT_DOUBLE;
 }
 
 /*
@@ -307,7 +307,7 @@ unescape_my_literal(const char *p, sbuf *out)
 	p++;
 	for (;;)
 	{
-		char		c = *p;
+		char c = *p;
 
 		if (c == '\0')
 			return false;
@@ -323,7 +323,7 @@ unescape_my_literal(const char *p, sbuf *out)
 		}
 		if (c == '\\' && p[1] != '\0')
 		{
-			char		e = p[1];
+			char e = p[1];
 
 			p += 2;
 			switch (e)
@@ -368,7 +368,7 @@ static bool
 is_plain_number(const char *s)
 {
 	const char *p = s;
-	bool		digits = false;
+	bool digits = false;
 
 	if (*p == '-' || *p == '+')
 		p++;
@@ -394,14 +394,14 @@ static bool
 is_numeric_kind(my_type_kind k)
 {
 	return k == MYT_TINYINT || k == MYT_SMALLINT || k == MYT_MEDIUMINT || k == MYT_INT ||
-		k == MYT_BIGINT || k == MYT_DECIMAL || k == MYT_FLOAT || k == MYT_DOUBLE || k == MYT_YEAR;
+		   k == MYT_BIGINT || k == MYT_DECIMAL || k == MYT_FLOAT || k == MYT_DOUBLE || k == MYT_YEAR;
 }
 
 /* Whether expr (lower case, no spaces) is name, name() or name(N). */
 static bool
 is_call_of(const char *expr, const char *name, bool bare_ok)
 {
-	size_t		n = strlen(name);
+	size_t n = strlen(name);
 	const char *p;
 
 	if (strncmp(expr, name, n) != 0)
@@ -424,11 +424,11 @@ is_call_of(const char *expr, const char *name, bool bare_ok)
 static const char *
 translate_default_expr(const cat_column *col, const char *expr, bool *cast)
 {
-	char		e[64];
-	size_t		n = 0;
-	size_t		len = strlen(expr);
+	char e[64];
+	size_t n = 0;
+	size_t len = strlen(expr);
 	const char *sql = column_sql_type(col);
-	bool		temporal = strncmp(sql, "timestamp", 9) == 0 || strncmp(sql, "date", 4) == 0;
+	bool temporal = strncmp(sql, "timestamp", 9) == 0 || strncmp(sql, "date", 4) == 0;
 
 	/* MySQL 8 shows expression defaults in parentheses; MariaDB without. */
 	while (len >= 2 && expr[0] == '(' && expr[len - 1] == ')')
@@ -484,8 +484,8 @@ add_default(const cat_column *col, sbuf *out, sbuf *notes)
 
 	if (v[0] == '\'')
 	{
-		sbuf		raw = SBUF_INIT;
-		sbuf		enc = SBUF_INIT;
+		sbuf raw = SBUF_INIT;
+		sbuf enc = SBUF_INIT;
 
 		if (!unescape_my_literal(v, &raw))
 			add_note(notes, "default ", v, " not understood: dropped");
@@ -509,8 +509,8 @@ add_default(const cat_column *col, sbuf *out, sbuf *notes)
 	{
 		/* A bit literal; MySQL's b'1' in a bit(3) is 001, and PostgreSQL pads bit strings on the right. */
 		const char *bits = v + 2;
-		size_t		nbits = strspn(bits, "01");
-		bool		any = memchr(bits, '1', nbits) != NULL;
+		size_t nbits = strspn(bits, "01");
+		bool any = memchr(bits, '1', nbits) != NULL;
 
 		if (bits[nbits] != '\'' || bits[nbits + 1] != '\0')
 			add_note(notes, "default ", v, " not understood: dropped");
@@ -531,7 +531,7 @@ add_default(const cat_column *col, sbuf *out, sbuf *notes)
 
 	if (is_plain_number(v))
 	{
-		sbuf		enc = SBUF_INIT;
+		sbuf enc = SBUF_INIT;
 
 		if (col->pgtype.form == PGV_IDENTITY && is_numeric_kind(col->type.kind))
 		{
@@ -552,7 +552,7 @@ add_default(const cat_column *col, sbuf *out, sbuf *notes)
 	}
 
 	{
-		bool		cast;
+		bool cast;
 		const char *expr = translate_default_expr(col, v, &cast);
 
 		if (expr == NULL)
@@ -577,7 +577,7 @@ add_default(const cat_column *col, sbuf *out, sbuf *notes)
 static void
 add_label_check(const cat_column *col, sbuf *out)
 {
-	bool		has_empty = false;
+	bool has_empty = false;
 
 	if (col->type.kind == MYT_ENUM && col->pgtype.form == PGV_IDENTITY && !col->pgtype.overridden)
 	{
@@ -620,8 +620,8 @@ add_label_check(const cat_column *col, sbuf *out)
 static void
 add_column(const cat_table *t, const cat_column *col, sbuf *out, sbuf *notes)
 {
-	bool		not_null = !col->nullable;
-	char		num[32];
+	bool not_null = !col->nullable;
+	char num[32];
 
 	sbuf_addch(out, '\t');
 	quote_pg_ident(out, col->pg_name);
@@ -634,8 +634,8 @@ add_column(const cat_table *t, const cat_column *col, sbuf *out, sbuf *notes)
 			sbuf_addstr(out, " GENERATED BY DEFAULT AS IDENTITY");
 		else if (needs_sequence(col))
 		{
-			sbuf		seq = SBUF_INIT;
-			char	   *name = sequence_name(t, col);
+			sbuf seq = SBUF_INIT;
+			char *name = sequence_name(t, col);
 
 			quote_pg_qualified(&seq, t->pg_schema, name);
 			sbuf_addstr(out, " DEFAULT nextval(");
@@ -676,7 +676,7 @@ add_column(const cat_table *t, const cat_column *col, sbuf *out, sbuf *notes)
 static void
 add_column_comment(const cat_table *t, const cat_column *col, sbuf *out)
 {
-	sbuf		text = SBUF_INIT;
+	sbuf text = SBUF_INIT;
 
 	if (col->comment)
 		sbuf_addstr(&text, col->comment);
@@ -704,13 +704,13 @@ add_column_comment(const cat_table *t, const cat_column *col, sbuf *out)
 static void
 write_table(const cat_table *t, sbuf *out)
 {
-	sbuf		notes = SBUF_INIT;
+	sbuf notes = SBUF_INIT;
 
 	/* Sequences of auto_increment columns that cannot be identity columns (numeric(20,0) for bigint unsigned). */
 	for (int i = 0; i < t->ncols; i++)
 		if (needs_sequence(&t->cols[i]))
 		{
-			char	   *name = sequence_name(t, &t->cols[i]);
+			char *name = sequence_name(t, &t->cols[i]);
 
 			sbuf_addstr(out, "-- column \"");
 			add_comment_text(out, t->cols[i].pg_name);
@@ -752,7 +752,7 @@ write_table(const cat_table *t, sbuf *out)
 	for (int i = 0; i < t->ncols; i++)
 		if (needs_sequence(&t->cols[i]))
 		{
-			char	   *name = sequence_name(t, &t->cols[i]);
+			char *name = sequence_name(t, &t->cols[i]);
 
 			sbuf_addstr(out, "ALTER SEQUENCE ");
 			quote_pg_qualified(out, t->pg_schema, name);
@@ -791,7 +791,7 @@ write_table(const cat_table *t, sbuf *out)
 void
 pgschema_write_pre_data(const catalog *c, sbuf *out)
 {
-	name_set	schemas = {NULL, 0, 0};
+	name_set schemas = { NULL, 0, 0 };
 
 	sbuf_addstr(out,
 				"-- pre-data.sql: PostgreSQL tables for the MySQL source, written by chameleon-c; run before the data.\n"
@@ -857,7 +857,7 @@ add_index_parts(const cat_table *t, const cat_index *ix, sbuf *out, bool *prefix
 	for (int i = 0; i < ix->ncols; i++)
 	{
 		const cat_column *col = ix->columns[i] ? catalog_find_column(t, ix->columns[i]) : NULL;
-		int			sub = ix->sub_part ? ix->sub_part[i] : 0;
+		int sub = ix->sub_part ? ix->sub_part[i] : 0;
 
 		if (col == NULL)
 			return false;
@@ -914,8 +914,8 @@ is_index_type(const cat_index *ix, const char *type)
 static void
 write_btree_index(const cat_table *t, const cat_index *ix, sbuf *out)
 {
-	sbuf		stmt = SBUF_INIT;
-	bool		prefixed;
+	sbuf stmt = SBUF_INIT;
+	bool prefixed;
 
 	sbuf_addstr(&stmt, (ix->unique || ix->primary) ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	quote_pg_ident(&stmt, ix->pg_name);
@@ -929,10 +929,10 @@ write_btree_index(const cat_table *t, const cat_index *ix, sbuf *out)
 	}
 	if (ix->primary)
 		sbuf_addstr(out, "-- the MySQL primary key indexes column prefixes, which a PostgreSQL primary key\n"
-					"-- cannot: a unique index on the same prefixes enforces the same rule\n");
+						 "-- cannot: a unique index on the same prefixes enforces the same rule\n");
 	else if (prefixed)
 		sbuf_addstr(out, "-- MySQL indexes a prefix of some columns: left() and substring() index the same\n"
-					"-- prefix, so a UNIQUE index stays exactly as strict\n");
+						 "-- prefix, so a UNIQUE index stays exactly as strict\n");
 	sbuf_add(out, stmt.data, stmt.len);
 	sbuf_addstr(out, ";\n\n");
 	sbuf_release(&stmt);
@@ -941,8 +941,8 @@ write_btree_index(const cat_table *t, const cat_index *ix, sbuf *out)
 static void
 write_primary_key(const cat_table *t, const cat_index *ix, sbuf *out)
 {
-	sbuf		stmt = SBUF_INIT;
-	bool		prefixed;
+	sbuf stmt = SBUF_INIT;
+	bool prefixed;
 
 	sbuf_addstr(&stmt, "ALTER TABLE ");
 	add_table_name(&stmt, t);
@@ -965,7 +965,7 @@ write_primary_key(const cat_table *t, const cat_index *ix, sbuf *out)
 static void
 write_fulltext_index(const cat_table *t, const cat_index *ix, sbuf *out)
 {
-	sbuf		stmt = SBUF_INIT;
+	sbuf stmt = SBUF_INIT;
 
 	sbuf_addstr(&stmt, "CREATE INDEX ");
 	quote_pg_ident(&stmt, ix->pg_name);
@@ -1011,14 +1011,14 @@ add_index_name(const cat_table *t, const cat_index *ix, sbuf *out)
 static void
 write_geometry_block(const catalog *c, sbuf *out)
 {
-	sbuf		body = SBUF_INIT;
-	int			ncols = 0;
-	char		tag[32] = "$chameleon$";
+	sbuf body = SBUF_INIT;
+	int ncols = 0;
+	char tag[32] = "$chameleon$";
 
 	for (int i = 0; i < c->ntables; i++)
 	{
 		const cat_table *t = &c->tables[i];
-		bool		first = true;
+		bool first = true;
 
 		for (int j = 0; j < t->ncols; j++)
 		{
@@ -1099,7 +1099,8 @@ write_geometry_block(const catalog *c, sbuf *out)
 	sbuf_add(out, body.data, body.len);
 	sbuf_addstr(out, "\tELSE\n");
 	sbuf_addf(out, "\t\tRAISE NOTICE 'PostGIS is not installed: %d geometry columns stay bytea holding MySQL''s value "
-			  "(a 4-byte little-endian SRID, then WKB), and their spatial indexes are not built';\n", ncols);
+				   "(a 4-byte little-endian SRID, then WKB), and their spatial indexes are not built';\n",
+			  ncols);
 	sbuf_addstr(out, "\tEND IF;\nEND\n");
 	sbuf_addstr(out, tag);
 	sbuf_addstr(out, ";\n\n");
@@ -1109,7 +1110,7 @@ write_geometry_block(const catalog *c, sbuf *out)
 static const char *
 fk_rule(const char *rule)
 {
-	static const char *const rules[] = {"RESTRICT", "NO ACTION", "CASCADE", "SET NULL", "SET DEFAULT"};
+	static const char *const rules[] = { "RESTRICT", "NO ACTION", "CASCADE", "SET NULL", "SET DEFAULT" };
 
 	if (rule == NULL)
 		return NULL;
@@ -1126,11 +1127,11 @@ has_unique_on(const cat_table *t, char *const *cols, int ncols)
 	for (int i = 0; i < t->nindexes; i++)
 	{
 		const cat_index *ix = &t->indexes[i];
-		bool		same = ix->ncols == ncols && (ix->primary || ix->unique);
+		bool same = ix->ncols == ncols && (ix->primary || ix->unique);
 
 		for (int j = 0; same && j < ix->ncols; j++)
 		{
-			bool		found = false;
+			bool found = false;
 
 			if (ix->sub_part && ix->sub_part[j] > 0)
 				same = false;
@@ -1167,7 +1168,7 @@ static void
 write_foreign_key(const catalog *c, const cat_table *t, const cat_fk *fk, sbuf *out)
 {
 	const cat_table *ref = catalog_find_table(c, fk->ref_schema, fk->ref_table);
-	sbuf		stmt = SBUF_INIT;
+	sbuf stmt = SBUF_INIT;
 	const char *rule;
 
 	if (ref == NULL)
@@ -1178,7 +1179,8 @@ write_foreign_key(const catalog *c, const cat_table *t, const cat_fk *fk, sbuf *
 	if (!has_unique_on(ref, fk->ref_columns, fk->ncols))
 	{
 		skip_fk_note(t, fk, "PostgreSQL needs a primary key or unique index on the referenced columns, "
-					 "and MySQL had none", out);
+							"and MySQL had none",
+					 out);
 		return;
 	}
 	sbuf_addstr(&stmt, "ALTER TABLE ");
@@ -1261,7 +1263,7 @@ write_restart(const cat_table *t, sbuf *out)
 	}
 	else if (needs_sequence(col))
 	{
-		char	   *name = sequence_name(t, col);
+		char *name = sequence_name(t, col);
 
 		sbuf_addstr(out, "ALTER SEQUENCE ");
 		quote_pg_qualified(out, t->pg_schema, name);

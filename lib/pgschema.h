@@ -24,13 +24,13 @@
  * that land on one PostgreSQL name (several MySQL schemas mapped to one) are
  * renamed this way with a warning.
  */
-void		pgschema_assign_names(catalog *c);
+void pgschema_assign_names(catalog *c);
 
 /*
  * Fills every cat_column.pgtype from its parsed type with typemap_resolve(),
  * applying the first matching type_override. Replaces any pgtype already set.
  */
-void		pgschema_resolve_types(catalog *c, const type_override *ov, int nov);
+void pgschema_resolve_types(catalog *c, const type_override *ov, int nov);
 
 /*
  * Appends schema/pre-data.sql: schemas and tables (columns, types, NOT NULL,
@@ -38,7 +38,7 @@ void		pgschema_resolve_types(catalog *c, const type_override *ov, int nov);
  * what is not migrated. Needs pgschema_assign_names() and
  * pgschema_resolve_types() first. Every statement ends with ";\n\n".
  */
-void		pgschema_write_pre_data(const catalog *c, sbuf *out);
+void pgschema_write_pre_data(const catalog *c, sbuf *out);
 
 /*
  * Appends schema/post-data.sql, run after the data, in this order: primary
@@ -51,6 +51,6 @@ void		pgschema_write_pre_data(const catalog *c, sbuf *out);
  * "-- section: NAME" comment line (primary-keys, indexes, geometry,
  * foreign-keys, sequences).
  */
-void		pgschema_write_post_data(const catalog *c, sbuf *out);
+void pgschema_write_post_data(const catalog *c, sbuf *out);
 
 #endif

@@ -73,6 +73,8 @@ tablefilter_match(const tablefilter *f, const char *schema, const char *table)
 		selected = tablefilter_pattern_match(f->include[i], schema, table);
 	for (int i = 0; selected && i < f->nexclude; i++)
 		selected = !tablefilter_pattern_match(f->exclude[i], schema, table);
+	if (selected && f->accept)
+		selected = f->accept(f->accept_ctx, schema, table);
 	return selected;
 }
 

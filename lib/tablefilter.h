@@ -15,6 +15,9 @@ typedef struct tablefilter
 	int			ninclude;
 	char	  **exclude;
 	int			nexclude;
+	/* A further test a table must pass, such as the config's selection; may be NULL. */
+	bool		(*accept) (const void *ctx, const char *schema, const char *table);
+	const void *accept_ctx;		/* not owned */
 } tablefilter;
 
 void		tablefilter_add(tablefilter *f, bool include, const char *pattern);

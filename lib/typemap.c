@@ -16,54 +16,54 @@ typedef struct type_word
 } type_word;
 
 static const type_word type_words[] = {
-	{"tinyint", MYT_TINYINT},
-	{"bool", MYT_TINYINT},
-	{"boolean", MYT_TINYINT},
-	{"smallint", MYT_SMALLINT},
-	{"mediumint", MYT_MEDIUMINT},
-	{"int", MYT_INT},
-	{"integer", MYT_INT},
-	{"bigint", MYT_BIGINT},
-	{"decimal", MYT_DECIMAL},
-	{"numeric", MYT_DECIMAL},
-	{"dec", MYT_DECIMAL},
-	{"fixed", MYT_DECIMAL},
-	{"float", MYT_FLOAT},
-	{"double", MYT_DOUBLE},
-	{"real", MYT_DOUBLE},
-	{"bit", MYT_BIT},
-	{"year", MYT_YEAR},
-	{"date", MYT_DATE},
-	{"datetime", MYT_DATETIME},
-	{"timestamp", MYT_TIMESTAMP},
-	{"time", MYT_TIME},
-	{"char", MYT_CHAR},
-	{"varchar", MYT_VARCHAR},
-	{"tinytext", MYT_TEXT},
-	{"text", MYT_TEXT},
-	{"mediumtext", MYT_TEXT},
-	{"longtext", MYT_TEXT},
-	{"binary", MYT_BINARY},
-	{"varbinary", MYT_VARBINARY},
-	{"tinyblob", MYT_BLOB},
-	{"blob", MYT_BLOB},
-	{"mediumblob", MYT_BLOB},
-	{"longblob", MYT_BLOB},
-	{"enum", MYT_ENUM},
-	{"set", MYT_SET},
-	{"json", MYT_JSON},
-	{"geometry", MYT_GEOMETRY},
-	{"point", MYT_GEOMETRY},
-	{"linestring", MYT_GEOMETRY},
-	{"polygon", MYT_GEOMETRY},
-	{"multipoint", MYT_GEOMETRY},
-	{"multilinestring", MYT_GEOMETRY},
-	{"multipolygon", MYT_GEOMETRY},
-	{"geometrycollection", MYT_GEOMETRY},
-	{"geomcollection", MYT_GEOMETRY},	/* MySQL 8's spelling */
-	{"uuid", MYT_UUID},
-	{"inet4", MYT_INET4},
-	{"inet6", MYT_INET6},
+	{ "tinyint", MYT_TINYINT },
+	{ "bool", MYT_TINYINT },
+	{ "boolean", MYT_TINYINT },
+	{ "smallint", MYT_SMALLINT },
+	{ "mediumint", MYT_MEDIUMINT },
+	{ "int", MYT_INT },
+	{ "integer", MYT_INT },
+	{ "bigint", MYT_BIGINT },
+	{ "decimal", MYT_DECIMAL },
+	{ "numeric", MYT_DECIMAL },
+	{ "dec", MYT_DECIMAL },
+	{ "fixed", MYT_DECIMAL },
+	{ "float", MYT_FLOAT },
+	{ "double", MYT_DOUBLE },
+	{ "real", MYT_DOUBLE },
+	{ "bit", MYT_BIT },
+	{ "year", MYT_YEAR },
+	{ "date", MYT_DATE },
+	{ "datetime", MYT_DATETIME },
+	{ "timestamp", MYT_TIMESTAMP },
+	{ "time", MYT_TIME },
+	{ "char", MYT_CHAR },
+	{ "varchar", MYT_VARCHAR },
+	{ "tinytext", MYT_TEXT },
+	{ "text", MYT_TEXT },
+	{ "mediumtext", MYT_TEXT },
+	{ "longtext", MYT_TEXT },
+	{ "binary", MYT_BINARY },
+	{ "varbinary", MYT_VARBINARY },
+	{ "tinyblob", MYT_BLOB },
+	{ "blob", MYT_BLOB },
+	{ "mediumblob", MYT_BLOB },
+	{ "longblob", MYT_BLOB },
+	{ "enum", MYT_ENUM },
+	{ "set", MYT_SET },
+	{ "json", MYT_JSON },
+	{ "geometry", MYT_GEOMETRY },
+	{ "point", MYT_GEOMETRY },
+	{ "linestring", MYT_GEOMETRY },
+	{ "polygon", MYT_GEOMETRY },
+	{ "multipoint", MYT_GEOMETRY },
+	{ "multilinestring", MYT_GEOMETRY },
+	{ "multipolygon", MYT_GEOMETRY },
+	{ "geometrycollection", MYT_GEOMETRY },
+	{ "geomcollection", MYT_GEOMETRY }, /* MySQL 8's spelling */
+	{ "uuid", MYT_UUID },
+	{ "inet4", MYT_INET4 },
+	{ "inet6", MYT_INET6 },
 };
 
 static const char hex_digits[] = "0123456789abcdef";
@@ -85,7 +85,7 @@ static bool
 is_integer_kind(my_type_kind k)
 {
 	return k == MYT_TINYINT || k == MYT_SMALLINT || k == MYT_MEDIUMINT ||
-		k == MYT_INT || k == MYT_BIGINT;
+		   k == MYT_INT || k == MYT_BIGINT;
 }
 
 static const char *
@@ -107,12 +107,12 @@ skip_spaces(const char *p)
 static const char *
 parse_label(const char *p, char **label, sbuf *err)
 {
-	sbuf		b = SBUF_INIT;
+	sbuf b = SBUF_INIT;
 
-	p++;						/* the opening quote */
+	p++; /* the opening quote */
 	for (;;)
 	{
-		char		c = *p;
+		char c = *p;
 
 		if (c == '\0')
 		{
@@ -130,7 +130,7 @@ parse_label(const char *p, char **label, sbuf *err)
 		}
 		if (c == '\\' && p[1] != '\0')
 		{
-			char		e = p[1];
+			char e = p[1];
 
 			p += 2;
 			switch (e)
@@ -177,11 +177,11 @@ parse_label(const char *p, char **label, sbuf *err)
 static const char *
 parse_labels(const char *p, my_type *out, sbuf *err)
 {
-	int			cap = 0;
+	int cap = 0;
 
 	for (;;)
 	{
-		char	   *label;
+		char *label;
 
 		p = skip_spaces(p);
 		if (*p != '\'')
@@ -218,7 +218,7 @@ parse_numbers(const char *p, int *args, int *nargs, sbuf *err)
 	*nargs = 0;
 	for (;;)
 	{
-		long		v = 0;
+		long v = 0;
 		const char *start;
 
 		p = skip_spaces(p);
@@ -257,15 +257,15 @@ static char *
 normalized_name(const char *column_type)
 {
 	const char *s = skip_spaces(column_type);
-	size_t		n = strlen(s);
+	size_t n = strlen(s);
 	const char *comment = NULL;
-	bool		quoted = false;
-	char	   *name;
+	bool quoted = false;
+	char *name;
 
 	for (const char *p = s; *p; p++)
 	{
 		if (*p == '\'')
-			quoted = !quoted;	/* '' toggles twice: still right */
+			quoted = !quoted; /* '' toggles twice: still right */
 		else if (!quoted && p[0] == '/' && p[1] == '*')
 		{
 			comment = p;
@@ -285,12 +285,12 @@ normalized_name(const char *column_type)
 bool
 typemap_parse(const char *column_type, bool is_json, my_type *out, sbuf *err)
 {
-	char		word[32];
-	size_t		wlen = 0;
+	char word[32];
+	size_t wlen = 0;
 	const char *p;
-	int			args[2] = {0, 0};
-	int			nargs = 0;
-	bool		found = false;
+	int args[2] = { 0, 0 };
+	int nargs = 0;
+	bool found = false;
 
 	memset(out, 0, sizeof(*out));
 	sbuf_reset(err);
@@ -327,7 +327,7 @@ typemap_parse(const char *column_type, bool is_json, my_type *out, sbuf *err)
 			p = parse_numbers(p + 1, args, &nargs, err);
 		if (p == NULL)
 		{
-			char	   *why = sbuf_detach(err, NULL);
+			char *why = sbuf_detach(err, NULL);
 
 			sbuf_addf(err, "could not parse column type \"%s\": %s", column_type, why);
 			free(why);
@@ -343,8 +343,8 @@ typemap_parse(const char *column_type, bool is_json, my_type *out, sbuf *err)
 	/* Attributes after the type. */
 	for (;;)
 	{
-		char		attr[16];
-		size_t		alen = 0;
+		char attr[16];
+		size_t alen = 0;
 
 		p = skip_spaces(p);
 		if (*p == '\0')
@@ -572,8 +572,8 @@ name_matches(const char *key, const my_type *t)
 {
 	const char *open;
 	const char *close;
-	size_t		klen;
-	size_t		head;
+	size_t klen;
+	size_t head;
 
 	if (strcasecmp(key, t->name) == 0)
 		return true;
@@ -593,7 +593,7 @@ name_matches(const char *key, const my_type *t)
 static bool
 table_matches(const type_override *ov, const char *schema, const char *table)
 {
-	size_t		slen = strlen(schema);
+	size_t slen = strlen(schema);
 
 	for (int i = 0; i < ov->ntables; i++)
 	{
@@ -613,8 +613,8 @@ static char *
 target_key(const char *to)
 {
 	const char *s = skip_spaces(to);
-	size_t		n = strlen(s);
-	char	   *k;
+	size_t n = strlen(s);
+	char *k;
 
 	while (n > 0 && is_space(s[n - 1]))
 		n--;
@@ -659,7 +659,7 @@ override_form(const my_type *t, const char *key, pg_value_form dflt)
 static bool
 is_identity_type(const char *key)
 {
-	static const char *const ints[] = {"smallint", "integer", "int", "bigint", "int2", "int4", "int8"};
+	static const char *const ints[] = { "smallint", "integer", "int", "bigint", "int2", "int4", "int8" };
 
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (strcmp(key, ints[i]) == 0)
@@ -676,7 +676,7 @@ typemap_resolve(const my_type *t, const char *schema, const char *table,
 	for (int i = 0; i < noverrides; i++)
 	{
 		const type_override *ov = &overrides[i];
-		char	   *key;
+		char *key;
 
 		if (ov->source_type == NULL || ov->override_to == NULL)
 			continue;
@@ -689,14 +689,14 @@ typemap_resolve(const my_type *t, const char *schema, const char *table,
 		out->overridden = true;
 		out->identity_ok = is_identity_type(key);
 		out->may_hold_zero_dates = out->form == PGV_DATE || out->form == PGV_DATETIME ||
-			out->form == PGV_TIMESTAMPTZ;
+								   out->form == PGV_TIMESTAMPTZ;
 		free(key);
 		return;
 	}
 	out->identity_ok = strcmp(out->sql, "smallint") == 0 || strcmp(out->sql, "integer") == 0 ||
-		strcmp(out->sql, "bigint") == 0;
+					   strcmp(out->sql, "bigint") == 0;
 	out->may_hold_zero_dates = out->form == PGV_DATE || out->form == PGV_DATETIME ||
-		out->form == PGV_TIMESTAMPTZ;
+							   out->form == PGV_TIMESTAMPTZ;
 }
 
 void
@@ -715,9 +715,9 @@ pg_type_release(pg_type *t)
 static inline bool
 date_is_valid(const char *v, size_t len)
 {
-	static const unsigned char days[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	unsigned	month;
-	unsigned	day;
+	static const unsigned char days[13] = { 0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned month;
+	unsigned day;
 
 	if (len < 10 || v[4] != '-' || v[7] != '-')
 		return true;
@@ -729,8 +729,8 @@ date_is_valid(const char *v, size_t len)
 		return false;
 	if (month == 2 && day == 29)
 	{
-		unsigned	year = (unsigned) (v[0] - '0') * 1000 + (unsigned) (v[1] - '0') * 100 +
-			(unsigned) (v[2] - '0') * 10 + (unsigned) (v[3] - '0');
+		unsigned year = (unsigned) (v[0] - '0') * 1000 + (unsigned) (v[1] - '0') * 100 +
+						(unsigned) (v[2] - '0') * 10 + (unsigned) (v[3] - '0');
 
 		/* Proleptic Gregorian, as both servers use; year 0 is a leap year. */
 		if (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))
@@ -747,8 +747,8 @@ date_is_valid(const char *v, size_t len)
 static bool
 encode_date(const char *v, size_t len, bool with_zone, sbuf *out)
 {
-	bool		bc;
-	char	   *d;
+	bool bc;
+	char *d;
 
 	if (!date_is_valid(v, len))
 		return false;
@@ -778,7 +778,7 @@ static void
 encode_bytea(const char *v, size_t len, sbuf *out)
 {
 	const unsigned char *s = (const unsigned char *) v;
-	char	   *d;
+	char *d;
 
 	sbuf_grow(out, 2 + 2 * len);
 	d = out->data + out->len;
@@ -797,14 +797,14 @@ static void
 encode_bits(const my_type *t, const char *v, size_t len, sbuf *out)
 {
 	const unsigned char *s = (const unsigned char *) v;
-	size_t		nbits = t->length > 0 ? (size_t) t->length : len * 8;
-	char	   *d;
+	size_t nbits = t->length > 0 ? (size_t) t->length : len * 8;
+	char *d;
 
 	sbuf_grow(out, nbits);
 	d = out->data + out->len;
 	for (size_t k = nbits; k-- > 0;)
 	{
-		size_t		byte_from_end = k >> 3;
+		size_t byte_from_end = k >> 3;
 
 		if (byte_from_end < len)
 			*d++ = (char) ('0' + ((s[len - 1 - byte_from_end] >> (k & 7)) & 1));
@@ -818,7 +818,7 @@ encode_bits(const my_type *t, const char *v, size_t len, sbuf *out)
 static void
 encode_set(const char *v, size_t len, sbuf *out)
 {
-	char	   *d;
+	char *d;
 
 	/* Worst case: 2 braces, 3 chars per element of one char, each char escaped. */
 	sbuf_grow(out, 3 * len + 4);
@@ -829,7 +829,7 @@ encode_set(const char *v, size_t len, sbuf *out)
 		*d++ = '"';
 		for (size_t i = 0; i < len; i++)
 		{
-			char		c = v[i];
+			char c = v[i];
 
 			if (c == ',')
 			{
@@ -851,7 +851,7 @@ encode_set(const char *v, size_t len, sbuf *out)
 static void
 encode_boolean(const my_type *t, const char *v, size_t len, sbuf *out)
 {
-	bool		truth = false;
+	bool truth = false;
 
 	if (t->kind == MYT_BIT)
 	{

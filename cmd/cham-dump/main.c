@@ -26,6 +26,12 @@ on_signal(int signo)
 	interrupted = 1;
 }
 
+static bool
+config_accepts_table(const void *ctx, const char *schema, const char *table)
+{
+	return config_table_selected(ctx, schema, table);
+}
+
 static void
 usage(FILE *out)
 {
@@ -115,7 +121,7 @@ main(int argc, char **argv)
 	dump_options opt = {0};
 	cham_config cfg = {0};
 	const cham_source *src = NULL;
-	mysql_settings source = {0};
+	myconf source = {0};
 	tablefilter filter = {0};
 	int			c;
 	int			rc = EXIT_CHAM_BAD_INPUT;
@@ -256,7 +262,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 
-	/* Table selection: the command line, else limit_tables, else the mapped schemas. */
+	/* Table selection: the command line, and the config's selection. */
 	if (tables && !tablefilter_add_list(&filter, true, tables))
 	{
 		log_error("invalid value \"%s\" for option --tables: empty entry", tables);
@@ -269,16 +275,9 @@ main(int argc, char **argv)
 	}
 	if (src)
 	{
-		if (!tables)
-		{
-			for (int i = 0; i < src->nlimit_tables; i++)
-				tablefilter_add(&filter, true, src->limit_tables[i]);
-			if (src->nlimit_tables == 0)
-				for (int i = 0; i < src->nmappings; i++)
-					tablefilter_add(&filter, true, src->mappings[i].from);
-		}
-		for (int i = 0; i < src->nskip_tables; i++)
-			tablefilter_add(&filter, false, src->skip_tables[i]);
+		/* schema_mappings, limit_tables and skip_tables, as pg_chameleon reads them. */
+		filter.accept = config_accepts_table;
+		filter.accept_ctx = src;
 		opt.mappings = src->mappings;
 		opt.nmappings = src->nmappings;
 		if (!jobs && src->jobs)

@@ -19,7 +19,7 @@ static int	tap_failed;
 		printf(__VA_ARGS__); \
 		printf("\n"); \
 		if (!tap_ok_) \
-			printf("#   failed at %s line %d\n", __FILE__, __LINE__); \
+			fprintf(stderr, "#   failed at %s line %d\n", __FILE__, __LINE__); \
 	} while (0)
 
 /* is_str(got, expected, name): equality of two C strings, showing both on failure. */
@@ -30,7 +30,7 @@ static int	tap_failed;
 		int			tap_eq_ = (tap_g_ && tap_e_) ? strcmp(tap_g_, tap_e_) == 0 : tap_g_ == tap_e_; \
 		ok(tap_eq_, __VA_ARGS__); \
 		if (!tap_eq_) \
-			printf("#          got: '%s'\n#     expected: '%s'\n", tap_g_ ? tap_g_ : "(null)", tap_e_ ? tap_e_ : "(null)"); \
+			fprintf(stderr, "#          got: '%s'\n#     expected: '%s'\n", tap_g_ ? tap_g_ : "(null)", tap_e_ ? tap_e_ : "(null)"); \
 	} while (0)
 
 #define is_int(got, expected, ...) \
@@ -39,7 +39,7 @@ static int	tap_failed;
 		long long	tap_e_ = (long long) (expected); \
 		ok(tap_g_ == tap_e_, __VA_ARGS__); \
 		if (tap_g_ != tap_e_) \
-			printf("#          got: %lld\n#     expected: %lld\n", tap_g_, tap_e_); \
+			fprintf(stderr, "#          got: %lld\n#     expected: %lld\n", tap_g_, tap_e_); \
 	} while (0)
 
 /* Prints the plan and returns the exit status: 0 only when every point passed. */

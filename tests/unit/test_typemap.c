@@ -15,9 +15,9 @@ static char encoded[4096];
 static const char *
 map_type(const char *column_type)
 {
-	my_type		t;
-	pg_type		p;
-	sbuf		err = SBUF_INIT;
+	my_type t;
+	pg_type p;
+	sbuf err = SBUF_INIT;
 
 	if (!typemap_parse(column_type, false, &t, &err))
 	{
@@ -36,10 +36,10 @@ map_type(const char *column_type)
 static const char *
 encode_len(const char *column_type, const char *val, size_t len)
 {
-	my_type		t;
-	pg_type		p;
-	sbuf		err = SBUF_INIT;
-	sbuf		out = SBUF_INIT;
+	my_type t;
+	pg_type p;
+	sbuf err = SBUF_INIT;
+	sbuf out = SBUF_INIT;
 	const char *result = encoded;
 
 	if (!typemap_parse(column_type, false, &t, &err))
@@ -48,7 +48,7 @@ encode_len(const char *column_type, const char *val, size_t len)
 		return "(parse failed)";
 	}
 	typemap_resolve(&t, "s", "t", NULL, 0, &p);
-	sbuf_addstr(&out, "junk");	/* encode appends: what was there stays */
+	sbuf_addstr(&out, "junk"); /* encode appends: what was there stays */
 	if (typemap_encode(&t, p.form, val, len, &out))
 	{
 		if (strncmp(out.data, "junk", 4) != 0)
@@ -74,8 +74,8 @@ encode(const char *column_type, const char *val)
 static void
 test_parse(void)
 {
-	my_type		t;
-	sbuf		err = SBUF_INIT;
+	my_type t;
+	sbuf err = SBUF_INIT;
 
 	ok(typemap_parse("tinyint(4)", false, &t, &err), "tinyint(4) parses");
 	is_int(t.kind, MYT_TINYINT, "tinyint(4) kind");
@@ -171,8 +171,8 @@ test_parse(void)
 	ok(!typemap_parse("varchar", false, &t, &err), "varchar without length refused");
 
 	{
-		static const char *const texts[] = {"tinytext", "text", "mediumtext", "longtext"};
-		static const char *const blobs[] = {"tinyblob", "blob", "mediumblob", "longblob"};
+		static const char *const texts[] = { "tinytext", "text", "mediumtext", "longtext" };
+		static const char *const blobs[] = { "tinyblob", "blob", "mediumblob", "longblob" };
 
 		for (int i = 0; i < 4; i++)
 		{
@@ -195,8 +195,8 @@ test_parse(void)
 	typemap_release(&t);
 
 	{
-		static const char *const geo[] = {"geometry", "point", "linestring", "polygon", "multipoint",
-		"multilinestring", "multipolygon", "geometrycollection", "geomcollection"};
+		static const char *const geo[] = { "geometry", "point", "linestring", "polygon", "multipoint",
+										   "multilinestring", "multipolygon", "geometrycollection", "geomcollection" };
 
 		for (size_t i = 0; i < sizeof(geo) / sizeof(geo[0]); i++)
 		{
@@ -301,9 +301,9 @@ test_resolve(void)
 	is_str(map_type("inet6"), "inet", "inet6");
 
 	{
-		my_type		t;
-		pg_type		p;
-		sbuf		err = SBUF_INIT;
+		my_type t;
+		pg_type p;
+		sbuf err = SBUF_INIT;
 
 		typemap_parse("longtext", true, &t, &err);
 		typemap_resolve(&t, "s", "t", NULL, 0, &p);
@@ -374,7 +374,7 @@ static void
 resolve_with(const char *column_type, const char *schema, const char *table,
 			 const type_override *ov, int nov, pg_type *p, my_type *t)
 {
-	sbuf		err = SBUF_INIT;
+	sbuf err = SBUF_INIT;
 
 	if (!typemap_parse(column_type, false, t, &err))
 		memset(t, 0, sizeof(*t));
@@ -385,25 +385,25 @@ resolve_with(const char *column_type, const char *schema, const char *table,
 static void
 test_overrides(void)
 {
-	char	   *all[] = {"*"};
-	char	   *shop[] = {"shop.*"};
-	char	   *one[] = {"other.flags", "crm.users"};
-	char	   *none[] = {"crm.usersx", "crmx.*"};
+	char *all[] = { "*" };
+	char *shop[] = { "shop.*" };
+	char *one[] = { "other.flags", "crm.users" };
+	char *none[] = { "crm.usersx", "crmx.*" };
 	type_override ov[] = {
-		{"tinyint(1)", "boolean", all, 1},
-		{"int", "bigint", shop, 1},
-		{"DATETIME", "text", one, 2},
-		{"longtext", "bytea", all, 1},
-		{"bit(1)", "bool", all, 1},
-		{"json", "jsonb", all, 1},
-		{"year", "integer", none, 2},
-		{"datetime(6)", "timestamp(6) with time zone", all, 1},
-		{"set('a','b')", "text", all, 1},
+		{ "tinyint(1)", "boolean", all, 1 },
+		{ "int", "bigint", shop, 1 },
+		{ "DATETIME", "text", one, 2 },
+		{ "longtext", "bytea", all, 1 },
+		{ "bit(1)", "bool", all, 1 },
+		{ "json", "jsonb", all, 1 },
+		{ "year", "integer", none, 2 },
+		{ "datetime(6)", "timestamp(6) with time zone", all, 1 },
+		{ "set('a','b')", "text", all, 1 },
 	};
-	int			nov = (int) (sizeof(ov) / sizeof(ov[0]));
-	pg_type		p;
-	my_type		t;
-	sbuf		out = SBUF_INIT;
+	int nov = (int) (sizeof(ov) / sizeof(ov[0]));
+	pg_type p;
+	my_type t;
+	sbuf out = SBUF_INIT;
 
 	resolve_with("tinyint(1)", "any", "thing", ov, nov, &p, &t);
 	is_str(p.sql, "boolean", "tinyint(1) -> boolean by override");
@@ -520,17 +520,34 @@ test_encode_numbers(void)
 	{
 		const char *type;
 		const char *val;
-	}			cases[] = {
-		{"tinyint(4)", "-128"}, {"tinyint(4)", "127"}, {"tinyint(3) unsigned", "0"}, {"tinyint(3) unsigned", "255"},
-		{"smallint(6)", "-32768"}, {"smallint(6)", "32767"}, {"smallint(5) unsigned", "65535"},
-		{"mediumint(9)", "-8388608"}, {"mediumint(9)", "8388607"}, {"mediumint(8) unsigned", "16777215"},
-		{"int(11)", "-2147483648"}, {"int(11)", "2147483647"}, {"int(10) unsigned", "4294967295"},
-		{"bigint(20)", "-9223372036854775808"}, {"bigint(20)", "9223372036854775807"},
-		{"bigint(20) unsigned", "18446744073709551615"}, {"bigint(20) unsigned zerofill", "00000000000000000042"},
-		{"decimal(65,30)", "-99999999999999999999999999999999999.999999999999999999999999999999"},
-		{"decimal(10,2)", "0.00"}, {"float", "3.40282e38"}, {"float", "-1.17549e-38"},
-		{"double", "1.7976931348623157e308"}, {"double", "5e-324"}, {"double", "-0"},
-		{"year(4)", "2024"}, {"year(4)", "0000"}, {"year(4)", "1901"},
+	} cases[] = {
+		{ "tinyint(4)", "-128" },
+		{ "tinyint(4)", "127" },
+		{ "tinyint(3) unsigned", "0" },
+		{ "tinyint(3) unsigned", "255" },
+		{ "smallint(6)", "-32768" },
+		{ "smallint(6)", "32767" },
+		{ "smallint(5) unsigned", "65535" },
+		{ "mediumint(9)", "-8388608" },
+		{ "mediumint(9)", "8388607" },
+		{ "mediumint(8) unsigned", "16777215" },
+		{ "int(11)", "-2147483648" },
+		{ "int(11)", "2147483647" },
+		{ "int(10) unsigned", "4294967295" },
+		{ "bigint(20)", "-9223372036854775808" },
+		{ "bigint(20)", "9223372036854775807" },
+		{ "bigint(20) unsigned", "18446744073709551615" },
+		{ "bigint(20) unsigned zerofill", "00000000000000000042" },
+		{ "decimal(65,30)", "-99999999999999999999999999999999999.999999999999999999999999999999" },
+		{ "decimal(10,2)", "0.00" },
+		{ "float", "3.40282e38" },
+		{ "float", "-1.17549e-38" },
+		{ "double", "1.7976931348623157e308" },
+		{ "double", "5e-324" },
+		{ "double", "-0" },
+		{ "year(4)", "2024" },
+		{ "year(4)", "0000" },
+		{ "year(4)", "1901" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -541,8 +558,8 @@ test_encode_numbers(void)
 static void
 test_encode_bits_bytes(void)
 {
-	char		all[256];
-	char		expect[2 + 512 + 1];
+	char all[256];
+	char expect[2 + 512 + 1];
 
 	is_str(encode_len("bit(1)", "\x01", 1), "1", "bit(1) 1");
 	is_str(encode_len("bit(1)", "\x00", 1), "0", "bit(1) 0");
