@@ -15,6 +15,7 @@
 #include "csvwrite.h"
 #include "datafile.h"
 #include "dumpdoc.h"
+#include "floatfmt.h"
 #include "logging.h"
 #include "myconn.h"
 #include "myschema.h"
@@ -121,7 +122,15 @@ add_select_list(sbuf *sql, const cat_table *t)
 	{
 		if (i)
 			sbuf_addstr(sql, ", ");
-		quote_my_ident(sql, t->cols[i].name);
+		/* FLOAT's text has 6 digits and loses bits; as DOUBLE it is exact. */
+		if (t->cols[i].type.kind == MYT_FLOAT)
+		{
+			sbuf_addstr(sql, "CAST(");
+			quote_my_ident(sql, t->cols[i].name);
+			sbuf_addstr(sql, " AS DOUBLE)");
+		}
+		else
+			quote_my_ident(sql, t->cols[i].name);
 	}
 	sbuf_addstr(sql, " FROM ");
 	quote_my_qualified(sql, t->schema, t->name);
@@ -145,6 +154,9 @@ encode_row(const cat_table *t, char **row, const unsigned long *len, sbuf *out, 
 			continue;
 		if (col->pgtype.form == PGV_IDENTITY)
 		{
+			if (col->type.kind == MYT_FLOAT &&
+				floatfmt_float_from_double_text(row[i], len[i], out))
+				continue;
 			if (kind_is_numeric(col->type.kind))
 				sbuf_add(out, row[i], len[i]);
 			else

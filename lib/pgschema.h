@@ -43,13 +43,14 @@ void pgschema_write_pre_data(const catalog *c, sbuf *out);
 /*
  * Appends schema/post-data.sql, run after the data, in this order: primary
  * keys, unique and secondary indexes, the geometry DO block, foreign keys
- * (NOT VALID), identity and sequence restarts. Every statement (the DO block
- * is one) ends with ";\n\n" and nothing else in the file does, so a loader
- * can split on it and run statements in parallel within a section; foreign
- * keys need the primary keys and unique indexes of the tables they reference,
- * so they must wait for the sections before them. Each section starts with a
- * "-- section: NAME" comment line (primary-keys, indexes, geometry,
- * foreign-keys, sequences).
+ * (NOT VALID), identity and sequence restarts and index comments. Every
+ * statement (the DO block is one) ends with ";\n\n", which appears nowhere
+ * else unless a name or an index comment holds it, so a loader can split on
+ * it and run the statements of a section in parallel; a section must wait for
+ * the ones before it (foreign keys need the primary keys and unique indexes
+ * they reference). Each section starts with a "-- section: NAME" comment line
+ * (primary-keys, indexes, geometry, foreign-keys, finish) glued to the
+ * statement after it; an empty section leaves a chunk of comments only.
  */
 void pgschema_write_post_data(const catalog *c, sbuf *out);
 

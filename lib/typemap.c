@@ -631,7 +631,7 @@ target_key(const char *to)
  * reason to override); bit and set keep theirs where the text still fits.
  */
 static pg_value_form
-override_form(const my_type *t, const char *key, pg_value_form dflt)
+override_form(const my_type *t, const char *key)
 {
 	if ((strcmp(key, "boolean") == 0 || strcmp(key, "bool") == 0) &&
 		(is_integer_kind(t->kind) || t->kind == MYT_BIT))
@@ -652,7 +652,6 @@ override_form(const my_type *t, const char *key, pg_value_form dflt)
 		return PGV_BIT_STRING;
 	if (t->kind == MYT_SET && strstr(key, "[]") != NULL)
 		return PGV_SET_ARRAY;
-	(void) dflt;
 	return PGV_IDENTITY;
 }
 
@@ -683,7 +682,7 @@ typemap_resolve(const my_type *t, const char *schema, const char *table,
 		if (!name_matches(ov->source_type, t) || !table_matches(ov, schema, table))
 			continue;
 		key = target_key(ov->override_to);
-		out->form = override_form(t, key, out->form);
+		out->form = override_form(t, key);
 		free(out->sql);
 		out->sql = xstrdup(ov->override_to);
 		out->overridden = true;
