@@ -204,8 +204,48 @@ read_columns(myconn *conn, const char *schema, catalog *c)
 	return !failed;
 }
 
+/*
+ * MySQL 8 shows a literal default bare ('abc' as abc) where MariaDB quotes
+ * it; an expression default is marked DEFAULT_GENERATED in EXTRA. Literals
+ * of non-numeric columns are put in MariaDB's form, which pgschema reads.
+ */
+static void
+quote_mysql8_default(cat_column *col)
+{
+	sbuf		quoted = SBUF_INIT;
+
+	switch (col->type.kind)
+	{
+		case MYT_TINYINT:
+		case MYT_SMALLINT:
+		case MYT_MEDIUMINT:
+		case MYT_INT:
+		case MYT_BIGINT:
+		case MYT_DECIMAL:
+		case MYT_FLOAT:
+		case MYT_DOUBLE:
+		case MYT_YEAR:
+		case MYT_BIT:
+			return;
+		default:
+			break;
+	}
+	if (col->default_value == NULL || (col->extra && strcasestr(col->extra, "DEFAULT_GENERATED")))
+		return;
+	sbuf_addch(&quoted, '\'');
+	for (const char *p = col->default_value; *p; p++)
+	{
+		if (*p == '\'' || *p == '\\')
+			sbuf_addch(&quoted, *p);
+		sbuf_addch(&quoted, *p);
+	}
+	sbuf_addch(&quoted, '\'');
+	free(col->default_value);
+	col->default_value = sbuf_detach(&quoted, NULL);
+}
+
 static bool
-parse_types(catalog *c)
+parse_types(catalog *c, bool is_mariadb)
 {
 	sbuf		err = SBUF_INIT;
 
@@ -224,6 +264,8 @@ parse_types(catalog *c)
 				sbuf_release(&err);
 				return false;
 			}
+			if (!is_mariadb)
+				quote_mysql8_default(col);
 		}
 	}
 	sbuf_release(&err);
@@ -426,7 +468,7 @@ myschema_read(myconn *c, const char *schema, const tablefilter *filter, catalog 
 	if (read_tables(c, schema, filter, out) &&
 		read_columns(c, schema, out) &&
 		read_checks(c, schema, out) &&
-		parse_types(out) &&
+		parse_types(out, c->is_mariadb) &&
 		read_indexes(c, schema, out) &&
 		read_foreign_keys(c, schema, out) &&
 		read_objects(c, schema, filter, out))
