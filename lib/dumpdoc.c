@@ -62,6 +62,7 @@ dumpdoc_coordinates(const binlog_coordinates *c, sbuf *out)
 	key_str(out, false, "server_uuid", c->server_uuid);
 	key_str(out, false, "flavor", c->flavor);
 	key_str(out, false, "version", c->version);
+	key_str(out, false, "source", c->source);
 	key_str(out, false, "taken_at", c->taken_at);
 	jsonw_key(out, false, "lock_ms");
 	sbuf_addf(out, "%.3f", c->lock_ms);

@@ -77,6 +77,7 @@ read_server_identity(myconn *c, binlog_coordinates *coords)
 
 	coords->flavor = xstrdup(c->is_mariadb ? "mariadb" : "mysql");
 	coords->version = xstrdup(c->version_text);
+	coords->source = xstrdup(c->description);
 	if (!myconn_query_value(c, "SELECT @@server_id", &value, NULL))
 		return false;
 	coords->server_id = value ? strtoul(value, NULL, 10) : 0;
@@ -168,5 +169,6 @@ binlog_coordinates_release(binlog_coordinates *c)
 	free(c->server_uuid);
 	free(c->flavor);
 	free(c->version);
+	free(c->source);
 	memset(c, 0, sizeof(*c));
 }

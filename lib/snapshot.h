@@ -17,6 +17,7 @@ typedef struct binlog_coordinates
 	char	   *server_uuid;	/* MySQL only */
 	char	   *flavor;			/* "mariadb" or "mysql" */
 	char	   *version;
+	char	   *source;			/* the source described without a password */
 	char		taken_at[32];	/* UTC, ISO 8601 */
 	double		lock_ms;		/* how long writes were blocked */
 } binlog_coordinates;
