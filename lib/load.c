@@ -424,6 +424,8 @@ print_summary(load_state *st, double total_seconds)
 				discarded = 0;
 
 	log_progress_done();
+	if (log_get_level() > LOG_LEVEL_INFO)
+		return;
 	fprintf(stderr, "\n%-40s %12s %12s %9s %12s %10s\n", "table", "rows", "bytes", "seconds", "rows/s", "discarded");
 	for (int i = 0; i < st->njobs; i++)
 	{

@@ -69,6 +69,24 @@ log_failure(pgconn *c, const char *sql, const PGresult *res)
 	log_debug("the query was: %.2000s", sql);
 }
 
+/*
+ * The server's notices: "already exists, skipping" and the like are routine
+ * on a re-run; others (a DO block's RAISE NOTICE) are worth telling.
+ */
+static void
+on_notice(void *arg, const PGresult *res)
+{
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	(void) arg;
+	if (msg == NULL)
+		return;
+	if (strstr(msg, "skipping") || strstr(msg, "will create implicit") || strstr(msg, "drop cascades"))
+		log_debug("server: %s", msg);
+	else
+		log_info("server: %s", msg);
+}
+
 bool
 pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 {
@@ -106,6 +124,7 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 		if (delay_ms < 8000)
 			delay_ms *= 2;
 	}
+	PQsetNoticeReceiver(c->conn, on_notice, NULL);
 	/* The dump's text forms assume these: UTC for timestamptz, ISO dates. */
 	return pgconn_exec(c, "SET client_encoding = 'UTF8'; SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; "
 					   "SET intervalstyle = 'postgres'; SET extra_float_digits = 1");
