@@ -97,6 +97,7 @@ if ! MYSQL_PWD=$root_pw sysbench oltp_read_write --db-driver=mysql \
 fi
 rm -f "$log"
 unset root_pw
+note "sysbench prepare done in $((SECONDS - t0)) s"
 
 # --- the wide table, in batches of 50,000 rows from the Sequence engine, out of the binlog
 note "wide: $wide_rows rows of mixed types"

@@ -17,6 +17,8 @@
 #   CHAM_BENCH_TOOLS   the tools to run, in order (default: all four above)
 #   CHAM_BENCH_JOBS    cham-dump --jobs and mydumper -t of the parallel runs (default 4)
 #   CHAM_BENCH_ROWS    rows per chunk, cham-dump --chunk-rows and mydumper -r (default 500000)
+#   CHAM_BENCH_REPEAT  runs of each tool (default 1); the table shows each tool's fastest run
+#                      and the highest peak RSS of its runs
 #   CHAM_BENCH_KEEP_OUTPUT=1  leave the dumps in place (default: removed after measuring)
 set -euo pipefail
 
@@ -46,6 +48,8 @@ cham_dump=${CHAM_BIN:-$build/bin}/cham-dump
 tools=${CHAM_BENCH_TOOLS:-cham-dump mydumper-t4 mydumper-t1 mysqldump}
 jobs=${CHAM_BENCH_JOBS:-4}
 chunk_rows=${CHAM_BENCH_ROWS:-500000}
+repeat=${CHAM_BENCH_REPEAT:-1}
+case $repeat in '' | *[!0-9]* | 0) die "CHAM_BENCH_REPEAT must be a whole number above 0" ;; esac
 out=$CHAM_SANDBOX/bench-out
 timebin=/usr/bin/time
 [ -x "$timebin" ] || die "$timebin not found (Debian package \"time\"; run scripts/install-deps --bench)"
@@ -109,7 +113,7 @@ measure()
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
 	mib=$(du -sb "$dir" | awk '{ printf "%.1f", $1 / 1048576 }')
 	rows=$(count_rows "$name" "$dir")
-	echo "$name $wall $rss $cpu $(((s1 - s0) / hz)) $mib $rows" >>"$results"
+	echo "$name $wall $rss $cpu $(awk -v t=$((s1 - s0)) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }') $mib $rows" >>"$results"
 	note "$name: ${wall} s, peak RSS $((rss / 1024)) MiB, ${mib} MiB written"
 	[ "${CHAM_BENCH_KEEP_OUTPUT:-0}" = 1 ] || rm -rf "$dir"
 }
@@ -132,58 +136,79 @@ count_rows()
 	echo "${n:--}"
 }
 
+# A freshly built dataset leaves InnoDB flushing dirty pages for a while, which would slow
+# whichever tool runs first: wait (2 minutes at most) until the buffer pool is clean.
+dirty_pages()
+{
+	root_sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 + 0 }'
+}
+waited=0
+while [ "$(dirty_pages)" -gt 0 ] && [ $waited -lt 120 ]; do
+	[ $waited -eq 0 ] && note "waiting for InnoDB to flush its dirty pages"
+	sleep 2
+	waited=$((waited + 2))
+done
+
 mkdir -p "$out"
 note "source: $source_rows rows in bench (5 tables)"
-for tool in $tools; do
-	case $tool in
-	cham-dump)
-		[ -x "$cham_dump" ] || die "$cham_dump not found: build it with make"
-		measure cham-dump "$out/cham-dump" "$cham_dump" --source "$CHAM_SOURCE_URI/bench" \
-			--output "$out/cham-dump" --jobs "$jobs" --chunk-rows "$chunk_rows" --force
-		;;
-	mydumper-t*)
-		command -v mydumper >/dev/null 2>&1 || {
-			note "mydumper not found (scripts/install-deps --bench): skipped"
-			continue
-		}
-		measure "$tool" "$out/$tool" mydumper --host "$CHAM_MYSQL_HOST" --port "$CHAM_MYSQL_PORT" \
-			--user "$CHAM_MYSQL_USER" --database bench --outputdir "$out/$tool" \
-			--threads "${tool#mydumper-t}" --rows "$chunk_rows" --verbose 2
-		;;
-	mysqldump)
-		dumpbin=$(command -v mariadb-dump || command -v mysqldump) || {
-			note "mariadb-dump not found: skipped"
-			continue
-		}
-		measure mysqldump "$out/mysqldump" "$dumpbin" --single-transaction --master-data=2 \
-			--host "$CHAM_MYSQL_HOST" --port "$CHAM_MYSQL_PORT" --user "$CHAM_MYSQL_USER" \
-			--result-file "$out/mysqldump/bench.sql" bench
-		;;
-	*)
-		die "unknown tool \"$tool\" in CHAM_BENCH_TOOLS"
-		;;
-	esac
+for run in $(seq 1 "$repeat"); do
+	[ "$repeat" -eq 1 ] || note "run $run of $repeat"
+	for tool in $tools; do
+		case $tool in
+		cham-dump)
+			[ -x "$cham_dump" ] || die "$cham_dump not found: build it with make"
+			measure cham-dump "$out/cham-dump" "$cham_dump" --source "$CHAM_SOURCE_URI/bench" \
+				--output "$out/cham-dump" --jobs "$jobs" --chunk-rows "$chunk_rows" --force
+			;;
+		mydumper-t*)
+			command -v mydumper >/dev/null 2>&1 || {
+				note "mydumper not found (scripts/install-deps --bench): skipped"
+				continue
+			}
+			measure "$tool" "$out/$tool" mydumper --host "$CHAM_MYSQL_HOST" --port "$CHAM_MYSQL_PORT" \
+				--user "$CHAM_MYSQL_USER" --database bench --outputdir "$out/$tool" \
+				--threads "${tool#mydumper-t}" --rows "$chunk_rows" --verbose 2
+			;;
+		mysqldump)
+			dumpbin=$(command -v mariadb-dump || command -v mysqldump) || {
+				note "mariadb-dump not found: skipped"
+				continue
+			}
+			measure mysqldump "$out/mysqldump" "$dumpbin" --single-transaction --master-data=2 \
+				--host "$CHAM_MYSQL_HOST" --port "$CHAM_MYSQL_PORT" --user "$CHAM_MYSQL_USER" \
+				--result-file "$out/mysqldump/bench.sql" bench
+			;;
+		*)
+			die "unknown tool \"$tool\" in CHAM_BENCH_TOOLS"
+			;;
+		esac
+	done
 done
 
 # The table: wall, peak RSS, CPU of the tool and of the server, output, rows/s (of the
 # source's rows), and the rows the tool reports.
 awk -v total="$source_rows" -v jobs="$jobs" '
-	$2 == "FAILED" { nf++; order[++n] = $1; next }
+	!($1 in seen) { seen[$1] = 1; order[++n] = $1 }
+	$2 == "FAILED" { nf++; next }
 	{
-		order[++n] = $1; wall[$1] = $2; rss[$1] = $3 / 1024; cpu[$1] = $4; scpu[$1] = $5
-		mib[$1] = $6; rows[$1] = $7
+		if ($3 / 1024 > rss[$1])
+			rss[$1] = $3 / 1024
+		if (!($1 in wall) || $2 < wall[$1]) {
+			wall[$1] = $2; cpu[$1] = $4; scpu[$1] = $5; mib[$1] = $6; rows[$1] = $7
+		}
 	}
 	END {
-		printf "%-12s %9s %9s %8s %8s %9s %11s %11s\n", "tool", "wall s", "RSS MiB", "CPU s",
-			"srv CPU", "out MiB", "rows/s", "rows"
+		ref = "mydumper-t" jobs
+		printf "%-12s %8s %8s %8s %8s %8s %9s %10s %9s\n", "tool", "wall s", "RSS MiB", "CPU s",
+			"srv CPU", "out MiB", "rows/s", "rows", "vs " ref
 		for (i = 1; i <= n; i++) {
 			t = order[i]
-			if (!(t in wall)) { printf "%-12s %9s\n", t, "FAILED"; continue }
-			printf "%-12s %9.2f %9.1f %8.1f %8d %9.1f %11.0f %11s\n", t, wall[t], rss[t], cpu[t],
-				scpu[t], mib[t], (wall[t] > 0 ? total / wall[t] : 0), rows[t]
+			if (!(t in wall)) { printf "%-12s %8s\n", t, "FAILED"; continue }
+			vs = (ref in wall) && wall[ref] > 0 ? sprintf("%.2fx", wall[t] / wall[ref]) : "-"
+			printf "%-12s %8.2f %8.1f %8.1f %8.1f %8.1f %9.0f %10s %9s\n", t, wall[t], rss[t], cpu[t],
+				scpu[t], mib[t], (wall[t] > 0 ? total / wall[t] : 0), rows[t], vs
 		}
-		printf "source rows: %d\n", total
-		ref = "mydumper-t" jobs
+		printf "source rows: %d; CPU s is the tool'"'"'s user+system time, srv CPU the server'"'"'s\n", total
 		if (("cham-dump" in wall) && (ref in wall) && wall[ref] > 0) {
 			r = wall["cham-dump"] / wall[ref]
 			printf "cham-dump/%s wall: %.2fx (target <= 1.20x: %s)\n", ref, r, (r <= 1.2 ? "met" : "MISSED")

@@ -379,7 +379,7 @@ read_foreign_keys(myconn *conn, const char *schema, catalog *c)
 			continue;
 		if (lookup(c, row[4], row[5]) == NULL)
 		{
-			log_warning("foreign key \"%s\" of table \"%s.%s\" references \"%s.%s\", which is not migrated: the key is left out",
+			log_info("foreign key \"%s\" of table \"%s.%s\" references \"%s.%s\", which is not selected: the key is left out",
 						row[2], t->schema, t->name, row[4], row[5]);
 			continue;
 		}
