@@ -68,15 +68,17 @@ source_rows=$(root_sql -e "SELECT SUM(n) FROM (
 	SELECT COUNT(*) FROM bench.wide) AS t") || die "no dataset: run bench/dataset.sh"
 server_pid=
 pidfile=$(root_sql -e "SELECT @@pid_file" 2>/dev/null || true)
-[ -n "$pidfile" ] && [ -r "$pidfile" ] && read -r server_pid <"$pidfile" || true
+if [ -n "$pidfile" ] && [ -r "$pidfile" ]; then
+	read -r server_pid <"$pidfile" || server_pid=
+fi
 
 # cpu_ticks PID: user+system clock ticks the process has used so far (0 when unknown).
 cpu_ticks()
 {
 	local f
-	if [ -n "$1" ] && [ -r "/proc/$1/stat" ] && f=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null); then
-		set -- $f
-		echo $((${12} + ${13}))
+	# after the command name (in parentheses), utime and stime are fields 12 and 13
+	if [ -n "$1" ] && f=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null); then
+		echo "$f" | awk '{ print $12 + $13 }'
 	else
 		echo 0
 	fi

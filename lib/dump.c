@@ -19,6 +19,7 @@
 #include "logging.h"
 #include "myconn.h"
 #include "myschema.h"
+#include "namehash.h"
 #include "pgschema.h"
 #include "preflight.h"
 #include "quote.h"
@@ -69,27 +70,45 @@ seconds_since(const struct timespec *start)
 	return (double) (now.tv_sec - start->tv_sec) + (double) (now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/*
+ * Each name part is kept to this many bytes once encoded, so a file name
+ * stays far below the 255 bytes a directory entry may have even when every
+ * character of a 64-character name needs %XX for each of its 4 bytes.
+ */
+#define FILE_NAME_PART_MAX 100
+
+static void
+add_file_name_part(sbuf *b, const char *part)
+{
+	size_t		start = b->len;
+
+	for (const unsigned char *p = (const unsigned char *) part; *p; p++)
+	{
+		/* Keep names readable; anything that could confuse a path or the dots goes %XX. */
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			*p == '_' || *p == '-' || *p == '$')
+			sbuf_addch(b, (char) *p);
+		else
+			sbuf_addf(b, "%%%02X", *p);
+		if (b->len - start > FILE_NAME_PART_MAX - 12)
+		{
+			/* Cut, and tell apart names that share the beginning by a hash of the whole. */
+			sbuf_addf(b, "~%08x", namehash_fnv1a(part, strlen(part)));
+			break;
+		}
+	}
+}
+
 char *
 dump_chunk_file_name(const char *schema, const char *table, int number)
 {
 	sbuf		b = SBUF_INIT;
-	const char *parts[2] = {schema, table};
 
 	sbuf_addstr(&b, "data/");
-	for (int i = 0; i < 2; i++)
-	{
-		for (const unsigned char *p = (const unsigned char *) parts[i]; *p; p++)
-		{
-			/* Keep names readable; anything that could confuse a path or the dots goes %XX. */
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-				*p == '_' || *p == '-' || *p == '$')
-				sbuf_addch(&b, (char) *p);
-			else
-				sbuf_addf(&b, "%%%02X", *p);
-		}
-		sbuf_addch(&b, '.');
-	}
-	sbuf_addf(&b, "%04d.csv", number);
+	add_file_name_part(&b, schema);
+	sbuf_addch(&b, '.');
+	add_file_name_part(&b, table);
+	sbuf_addf(&b, ".%04d.csv", number);
 	return sbuf_detach(&b, NULL);
 }
 
@@ -524,25 +543,17 @@ check_output_dir(const dump_options *opt, bool *exists)
 		free(probe);
 		return true;
 	}
-	else
+	/*
+	 * Only creating it tells for sure (access() says yes to root on a
+	 * read-only file system); it is removed again until the dump starts.
+	 */
+	if (mkdir(opt->output_dir, 0755) != 0)
 	{
-		char	   *parent = xstrdup(opt->output_dir);
-		char	   *slash = strrchr(parent, '/');
-		bool		ok;
-
-		if (slash == parent)
-			slash[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			strcpy(parent, ".");
-		ok = access(parent, W_OK | X_OK) == 0;
-		if (!ok)
-			log_error("could not create output directory \"%s\": %s", opt->output_dir,
-					  errno == ENOENT ? "parent directory does not exist" : strerror(errno));
-		free(parent);
-		return ok;
+		log_error("could not create output directory \"%s\": %s", opt->output_dir, strerror(errno));
+		return false;
 	}
+	rmdir(opt->output_dir);
+	return true;
 }
 
 static bool
@@ -793,9 +804,11 @@ dump_run(const dump_options *opt)
 
 		if (!opt->no_binlog)
 			needs |= PREFLIGHT_BINLOG;
-		if (!preflight_check(&main_conn, needs))
+		unsigned	failed;
+
+		if (!preflight_check(&main_conn, needs, &failed))
 		{
-			if (!opt->no_binlog)
+			if (failed & PREFLIGHT_BINLOG)
 				log_detail(LOG_LEVEL_ERROR, "pass --no-binlog for a dump without binlog coordinates");
 			status = DUMP_BAD_INPUT;
 			goto done;

@@ -92,15 +92,35 @@ init_tablecopy(load_state *st, tablecopy *tc, pgconn *c, const dump_table *t)
 	tc->interrupted = st->opt->interrupted;
 }
 
+/*
+ * Empties the table inside the caller's transaction. TRUNCATE is refused
+ * for a table that foreign keys reference (post-data ran before, as with
+ * --schema-only then --data-only): then DELETE, and *truncated is false
+ * (COPY FREEZE needs a TRUNCATE in the same transaction).
+ */
 static bool
-truncate_table(pgconn *c, const dump_table *t)
+empty_table(pgconn *c, const dump_table *t, bool *truncated)
 {
 	sbuf		sql = SBUF_INIT;
 	bool		ok;
 
-	sbuf_addstr(&sql, "TRUNCATE ONLY ");
+	sbuf_addstr(&sql, "SAVEPOINT cham_truncate; TRUNCATE ONLY ");
 	quote_pg_qualified(&sql, t->pg_schema, t->pg_name);
-	ok = pgconn_exec(c, sql.data);
+	*truncated = pgconn_try_exec(c, sql.data);
+	if (*truncated)
+		ok = pgconn_exec(c, "RELEASE SAVEPOINT cham_truncate");
+	else if (strcmp(c->sqlstate, "0A000") == 0)
+	{
+		sbuf_reset(&sql);
+		sbuf_addstr(&sql, "ROLLBACK TO SAVEPOINT cham_truncate; DELETE FROM ONLY ");
+		quote_pg_qualified(&sql, t->pg_schema, t->pg_name);
+		ok = pgconn_exec(c, sql.data);
+	}
+	else
+	{
+		log_error("could not empty table \"%s.%s\": %s", t->pg_schema, t->pg_name, pgconn_error(c));
+		ok = false;
+	}
 	sbuf_release(&sql);
 	return ok;
 }
@@ -114,8 +134,10 @@ load_table_carefully(load_state *st, pgconn *c, table_job *job, tablecopy *tc)
 {
 	const dump_table *t = job->t;
 
+	bool		truncated;
+
 	init_tablecopy(st, tc, c, t);
-	if (!pgconn_exec(c, "BEGIN") || !truncate_table(c, t))
+	if (!pgconn_exec(c, "BEGIN") || !empty_table(c, t, &truncated))
 		return false;
 	for (int f = 0; f < t->nfiles; f++)
 	{
@@ -152,6 +174,7 @@ load_table(load_state *st, pgconn *c, table_job *job)
 	bool		loaded;
 	double		start = now_seconds();
 	bool		refused = false;
+	bool		truncated;
 
 	if (!statedb_table_loaded(c, st->source, t->schema, t->name, st->dump.dump_id, &loaded))
 		return false;
@@ -164,11 +187,11 @@ load_table(load_state *st, pgconn *c, table_job *job)
 		return true;
 	}
 	init_tablecopy(st, &tc, c, t);
-	if (!pgconn_exec(c, "BEGIN") || !truncate_table(c, t))
+	if (!pgconn_exec(c, "BEGIN") || !empty_table(c, t, &truncated))
 		return false;
 	for (int f = 0; f < t->nfiles && !refused; f++)
 	{
-		tablecopy_result r = tablecopy_fast_file(&tc, t->files[f].path, true);
+		tablecopy_result r = tablecopy_fast_file(&tc, t->files[f].path, truncated);
 
 		if (r == TABLECOPY_FAILED)
 			return false;

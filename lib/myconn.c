@@ -146,7 +146,9 @@ myconn_open(myconn *c, const myconf *s, int retries)
 		{
 			log_error("could not connect to \"%s\": %s", c->description,
 					  c->mysql ? mysql_error(c->mysql) : "client library failure");
-			if (c->failure == MYCONN_FAIL_DENIED)
+			if (c->last_errno == ER_DBACCESS_DENIED_ERROR)
+				log_detail(LOG_LEVEL_ERROR, "the user has no privilege on the database of the URI");
+			else if (c->failure == MYCONN_FAIL_DENIED)
 				log_detail(LOG_LEVEL_ERROR, "check the user and the password (MYSQL_PWD, the [client] option file or the config file)");
 			if (c->mysql)
 				mysql_close(c->mysql);

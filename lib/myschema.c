@@ -461,6 +461,22 @@ read_objects(myconn *conn, const char *schema, const tablefilter *filter, catalo
 	return true;
 }
 
+/* MySQL hides triggers from a user without the TRIGGER privilege: say so rather than list none. */
+static void
+warn_hidden_triggers(myconn *conn)
+{
+	char	   *count = NULL;
+
+	if (!myconn_query_value(conn, "SELECT (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES "
+							"WHERE PRIVILEGE_TYPE = 'TRIGGER') + (SELECT COUNT(*) FROM "
+							"information_schema.SCHEMA_PRIVILEGES WHERE PRIVILEGE_TYPE = 'TRIGGER')", &count, NULL))
+		return;
+	if (count && strcmp(count, "0") == 0)
+		log_warning("the user has no TRIGGER privilege, so MySQL does not show it the triggers: "
+					"any there are will not be listed among the objects not migrated");
+	free(count);
+}
+
 bool
 myschema_read(myconn *c, const char *schema, const tablefilter *filter, catalog *out)
 {
@@ -472,7 +488,10 @@ myschema_read(myconn *c, const char *schema, const tablefilter *filter, catalog 
 		read_indexes(c, schema, out) &&
 		read_foreign_keys(c, schema, out) &&
 		read_objects(c, schema, filter, out))
+	{
+		warn_hidden_triggers(c);
 		return true;
+	}
 	catalog_release(out);
 	return false;
 }

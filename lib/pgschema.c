@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "logging.h"
+#include "namehash.h"
 #include "quote.h"
 #include "xalloc.h"
 
@@ -23,19 +24,6 @@ typedef struct name_set
 	size_t n;
 } name_set;
 
-static uint32_t
-hash_bytes(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u; /* FNV-1a: stable across runs and platforms */
-
-	for (size_t i = 0; i < len; i++)
-	{
-		h ^= (unsigned char) s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static void
 nameset_free(name_set *s)
 {
@@ -48,7 +36,7 @@ nameset_free(name_set *s)
 static void
 nameset_insert_key(name_set *s, char *key)
 {
-	size_t i = hash_bytes(key, strlen(key)) & (s->cap - 1);
+	size_t i = namehash_fnv1a(key, strlen(key)) & (s->cap - 1);
 
 	while (s->slots[i])
 		i = (i + 1) & (s->cap - 1);
@@ -74,7 +62,7 @@ nameset_add(name_set *s, const char *scope, const char *name)
 		free(s->slots);
 		*s = bigger;
 	}
-	i = hash_bytes(key, strlen(key)) & (s->cap - 1);
+	i = namehash_fnv1a(key, strlen(key)) & (s->cap - 1);
 	while (s->slots[i])
 	{
 		if (strcmp(s->slots[i], key) == 0)
@@ -116,7 +104,7 @@ ident_shorten(const char *name)
 	if (strlen(name) <= PGSCHEMA_MAX_IDENT)
 		return xstrdup(name);
 	cut = utf8_cut(name, PGSCHEMA_MAX_IDENT - 9);
-	return xasprintf("%.*s_%08x", (int) cut, name, hash_bytes(name, strlen(name)));
+	return xasprintf("%.*s_%08x", (int) cut, name, namehash_fnv1a(name, strlen(name)));
 }
 
 /* ident_shorten(wanted), or with "_2", "_3", ... when that is taken in scope. Caller frees. */

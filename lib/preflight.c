@@ -83,11 +83,12 @@ check_binlog(myconn *c)
 }
 
 bool
-preflight_check(myconn *c, unsigned needs)
+preflight_check(myconn *c, unsigned needs, unsigned *failed)
 {
 	sbuf		privs = SBUF_INIT;
 	bool		ok = true;
 
+	*failed = 0;
 	if (!read_privileges(c, &privs))
 	{
 		sbuf_release(&privs);
@@ -97,6 +98,7 @@ preflight_check(myconn *c, unsigned needs)
 	{
 		log_error("the user of \"%s\" lacks the RELOAD privilege", c->description);
 		log_detail(LOG_LEVEL_ERROR, "a consistent snapshot of several sessions needs FLUSH TABLES WITH READ LOCK: GRANT RELOAD ON *.* TO the user");
+		*failed |= PREFLIGHT_SNAPSHOT;
 		ok = false;
 	}
 	if ((needs & PREFLIGHT_BINLOG))
@@ -106,15 +108,20 @@ preflight_check(myconn *c, unsigned needs)
 		{
 			log_error("the user of \"%s\" lacks the REPLICATION CLIENT privilege", c->description);
 			log_detail(LOG_LEVEL_ERROR, "reading the binlog position needs it: GRANT REPLICATION CLIENT ON *.* TO the user");
+			*failed |= PREFLIGHT_BINLOG;
 			ok = false;
 		}
 		if (!check_binlog(c))
+		{
+			*failed |= PREFLIGHT_BINLOG;
 			ok = false;
+		}
 	}
 	if ((needs & PREFLIGHT_REPLICA) && !has_privilege(&privs, "REPLICATION SLAVE"))
 	{
 		log_error("the user of \"%s\" lacks the REPLICATION SLAVE privilege", c->description);
 		log_detail(LOG_LEVEL_ERROR, "reading the binlog as a replica needs it: GRANT REPLICATION SLAVE ON *.* TO the user");
+		*failed |= PREFLIGHT_REPLICA;
 		ok = false;
 	}
 	sbuf_release(&privs);

@@ -17,8 +17,9 @@ typedef enum preflight_need
  * Checks what the work in `needs` requires and logs every problem found, each
  * naming the setting or privilege and how to fix it; warns about settings
  * that work but lose information (binlog_row_image other than FULL).
- * Returns false when anything required is missing.
+ * Returns false when anything required is missing; *failed then holds the
+ * needs that were not met.
  */
-bool		preflight_check(myconn *c, unsigned needs);
+bool		preflight_check(myconn *c, unsigned needs, unsigned *failed);
 
 #endif

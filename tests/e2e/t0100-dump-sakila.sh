@@ -159,15 +159,31 @@ test_expect_success 'chunk rows add up to the lines of each file (Sakila has no 
 	test_cmp lines.expect lines.actual
 '
 
+# MariaDB shows a trigger in information_schema.TRIGGERS (and SHOW TRIGGERS) only to a user with
+# the TRIGGER privilege on its table. Without it, cham-dump cannot list them, but must say so.
+if mysql_user -e "SHOW GRANTS" | grep -q -E "TRIGGER|ALL PRIVILEGES"; then
+	user_sees_triggers=true
+else
+	user_sees_triggers=false
+fi
+
 test_expect_success 'not_migrated lists the views, triggers, procedures and functions' '
 	my -e "SELECT CONCAT(\"VIEW \", TABLE_NAME) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = \"$db\"
 		UNION ALL SELECT CONCAT(\"TRIGGER \", TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = \"$db\"
 		UNION ALL SELECT CONCAT(ROUTINE_TYPE, \" \", ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = \"$db\"" |
 		LC_ALL=C sort >expect.objects &&
-	test "$(wc -l <expect.objects)" -ge 19 &&
+	test "$(wc -l <expect.objects)" = 19 &&
+	test "$(grep -c "^TRIGGER " expect.objects)" = 6 &&
 	jq -r ".not_migrated[] | select(.schema == \"$db\") | \"\(.kind) \(.name)\"" dump/catalog.json |
 		LC_ALL=C sort >actual.objects &&
-	test_cmp expect.objects actual.objects &&
+	if $user_sees_triggers; then
+		test_cmp expect.objects actual.objects
+	else
+		echo "the user of the dump lacks the TRIGGER privilege: the dump must warn that triggers are not listed" &&
+		grep -v "^TRIGGER " expect.objects >expect.objects.visible &&
+		test_cmp expect.objects.visible actual.objects &&
+		grep -i "warn" dump.err | grep -i "trigger"
+	fi &&
 	jq -r ".tables[].name" dump/catalog.json >table.names &&
 	! grep -E "_list$|^sales_by|^actor_info$" table.names
 '
@@ -175,7 +191,7 @@ test_expect_success 'not_migrated lists the views, triggers, procedures and func
 test_expect_success 'coordinates.json holds the binlog file, position, GTID and server identity' '
 	jq -r ".file" dump/coordinates.json | grep -E "^mysql-bin\.[0-9]{6}$" &&
 	pos=$(jq -r ".pos" dump/coordinates.json) && test "$pos" -gt 4 &&
-	jq -r ".gtid" dump/coordinates.json | grep -E "^0-1-[0-9]+$" &&
+	jq -r ".gtid" dump/coordinates.json | grep -E "^[0-9]+-[0-9]+-[0-9]+(,[0-9]+-[0-9]+-[0-9]+)*$" &&
 	test "$(jq -r .server_id dump/coordinates.json)" = "$(my -e "SELECT @@server_id")" &&
 	test "$(jq -r .flavor dump/coordinates.json)" = mariadb &&
 	jq -r .version dump/coordinates.json | grep MariaDB &&

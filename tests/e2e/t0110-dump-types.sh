@@ -232,7 +232,7 @@ test_expect_success 'NULL is an unquoted empty field and the empty string is "" 
 	grep -x "2,,,,,,," "$f"
 '
 
-test_expect_success 'the dump loads into PostgreSQL (pre-data, \copy, post-data)' '
+test_expect_success 'the dump loads into PostgreSQL (pre-data, COPY of every chunk, post-data)' '
 	pg -c "DROP SCHEMA IF EXISTS \"$db\" CASCADE" &&
 	pg_load_dump dump || { cat load-*.out; false; }
 '
@@ -380,6 +380,36 @@ test_expect_success 'an ENUM holding MariaDB'"'"'s invalid-value marker '"''"' s
 	pg -c "\\copy \"$db\".t_enum0 FROM '"'$PWD/dump0/data/$db.t_enum0.0000.csv'"' WITH (FORMAT csv)" &&
 	test "$(pg -c "SELECT count(*) FROM \"$db\".t_enum0")" = 3 &&
 	test "$(pg -c "SELECT '"'['"' || e || '"']'"' FROM \"$db\".t_enum0 WHERE id = 2")" = "[]"
+'
+
+test_expect_success 'keys at the ends of the BIGINT and BIGINT UNSIGNED ranges are split without losing rows' '
+	my "$db" <<-EOF &&
+	CREATE TABLE k_signed (id bigint PRIMARY KEY, v int);
+	INSERT INTO k_signed SELECT seq * 3074457345618258, seq FROM seq_1_to_3000;
+	INSERT INTO k_signed VALUES (-9223372036854775808, -1), (-1, -1), (0, 0), (9223372036854775807, -1);
+	CREATE TABLE k_unsigned (id bigint unsigned PRIMARY KEY, v int);
+	INSERT INTO k_unsigned SELECT seq * 6148914691236517, seq FROM seq_1_to_3000;
+	INSERT INTO k_unsigned VALUES (0, -1), (9223372036854775808, -1), (18446744073709551615, -1);
+	CREATE TABLE k_tiny (id tinyint PRIMARY KEY);
+	INSERT INTO k_tiny SELECT CAST(seq AS SIGNED) - 128 FROM seq_0_to_255;
+	ANALYZE TABLE k_signed, k_unsigned, k_tiny;
+	EOF
+	cham-dump --source "$CHAM_SOURCE_URI/$db" --tables "$db.k_*" --output dumpk --chunk-rows 100 2>dumpk.err ||
+	{ cat dumpk.err; exit 1; }
+	for t in k_signed k_unsigned k_tiny; do
+		n=$(my -e "SELECT COUNT(*) FROM \`$db\`.\`$t\`") &&
+		jq -r ".tables[] | select(.table == \"$t\") | \"\(.rows) rows in \(.chunks | length) chunks\"" dumpk/manifest.json >info &&
+		echo "$t: $n rows in MariaDB, $(cat info) in the dump" &&
+		test "$(cut -d" " -f1 info)" = "$n" &&
+		keys=$(jq -r ".tables[] | select(.table == \"$t\") | .chunks[].file" dumpk/manifest.json |
+			while read -r f; do cut -d, -f1 "dumpk/$f"; done | LC_ALL=C sort) &&
+		test "$(echo "$keys" | sort -u | wc -l)" = "$n" &&
+		my -e "SELECT id FROM \`$db\`.\`$t\`" | LC_ALL=C sort >keys.expect &&
+		echo "$keys" >keys.actual &&
+		test_cmp keys.expect keys.actual || exit 1
+	done &&
+	test "$(jq ".tables[] | select(.table == \"k_signed\") | .chunks | length" dumpk/manifest.json)" -gt 1 &&
+	test "$(jq ".tables[] | select(.table == \"k_unsigned\") | .chunks | length" dumpk/manifest.json)" -gt 1
 '
 
 test_expect_success 'clean up' '

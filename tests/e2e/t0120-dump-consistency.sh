@@ -85,7 +85,7 @@ test_expect_success 'the events table was dumped in several chunks, by several s
 test_expect_success 'coordinates.json has file, pos and GTID; writes were blocked under 1 s' '
 	jq -r .file dump/coordinates.json | grep -E "^mysql-bin\.[0-9]+$" &&
 	test "$(jq -r .pos dump/coordinates.json)" -gt 4 &&
-	jq -r .gtid dump/coordinates.json | grep -E "^0-1-[0-9]+$" &&
+	jq -r .gtid dump/coordinates.json | grep -E "^[0-9]+-[0-9]+-[0-9]+(,[0-9]+-[0-9]+-[0-9]+)*$" &&
 	jq -e ".lock_ms >= 0 and .lock_ms < 1000" dump/coordinates.json
 '
 
@@ -102,7 +102,7 @@ test_expect_success 'the dumped events are exactly ids 1..K, n = id, taken while
 	echo "K=$K" && . ./writer.range &&
 	test "$(wc -l <events.csv)" = "$K" &&
 	awk -F, "\$1 != NR || \$2 != NR { print \"bad row \" NR \": \" \$0; bad = 1 } END { exit bad }" events.csv &&
-	test "$K" -gt "$before" &&
+	test "$K" -ge "$before" &&
 	test "$K" -lt "$after" &&
 	test "$(jq ".tables[] | select(.table == \"events\") | .rows" dump/manifest.json)" = "$K"
 '
@@ -131,11 +131,11 @@ test_expect_success 'the first events row in the binlog after the coordinates ha
 '
 
 test_expect_success 'the first GTID in the binlog after the coordinates follows the dump'"'"'s GTID' '
-	gtid=$(jq -r .gtid dump/coordinates.json) &&
 	next=$(grep -m 1 -o -E "GTID [0-9]+-[0-9]+-[0-9]+" binlog.txt | cut -d" " -f2) &&
+	domain=${next%%-*} &&
+	gtid=$(jq -r .gtid dump/coordinates.json | tr , "\n" | grep "^$domain-") &&
 	echo "dump: $gtid, next in the binlog: $next" &&
-	test "${next##*-}" = $((${gtid##*-} + 1)) &&
-	test "${next%-*}" = "${gtid%-*}"
+	test "${next##*-}" = $((${gtid##*-} + 1))
 '
 
 test_expect_success 'clean up' '

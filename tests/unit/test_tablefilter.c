@@ -1,5 +1,6 @@
 /* test_tablefilter.c: table selection by patterns, and chunk file names. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dump.h"
 #include "tablefilter.h"
@@ -35,5 +36,19 @@ main(void)
 	name = dump_chunk_file_name("s", "\xC3\xA9", 0);
 	is_str(name, "data/s.%C3%A9.0000.csv", "non-ASCII bytes are percent-encoded");
 	free(name);
+	{
+		char		longname[300] = "";
+		char	   *other;
+
+		for (int i = 0; i < 64; i++)
+			strcat(longname, "\xF0\x9F\x98\x80");	/* 64 four-byte characters */
+		name = dump_chunk_file_name(longname, longname, 1);
+		ok(strlen(name) < 255 - 10, "a name of 64 four-byte characters stays short (%zu bytes)", strlen(name));
+		longname[255] = 'x';
+		other = dump_chunk_file_name(longname, longname, 1);
+		ok(strcmp(name, other) != 0, "names that share their beginning stay apart");
+		free(name);
+		free(other);
+	}
 	return tap_done();
 }
