@@ -820,7 +820,8 @@ dump_run(const dump_options *opt)
 
 		stdout_schema = dot ? xstrndup(opt->stdout_table, (size_t) (dot - opt->stdout_table)) : NULL;
 	}
-	if (!myschema_read(&main_conn, opt->stdout_table ? stdout_schema : opt->source->database, filter, &st.cat))
+	if (!myschema_read(&main_conn, opt->stdout_table ? stdout_schema : opt->source->database, filter,
+					   opt->stdout_table == NULL, &st.cat))
 	{
 		status = status_of_failure(opt, &main_conn);
 		if (status == DUMP_FAILED && main_conn.failure == MYCONN_FAIL_OTHER)

@@ -278,8 +278,19 @@ statement_worker(void *p)
 	while (!stop_requested(st) && (i = atomic_fetch_add(&st->next_statement, 1)) < st->section->nstatements)
 	{
 		const char *sql = st->section->statements[i];
+		bool		done = false;
 
-		if (pgconn_try_exec(&c, sql))
+		/*
+		 * Foreign keys between two tables both ways (store and staff) lock
+		 * both tables: run in parallel they may deadlock; one is then retried.
+		 */
+		for (int attempt = 0; attempt < 5 && !done; attempt++)
+		{
+			done = pgconn_try_exec(&c, sql);
+			if (!done && strcmp(c.sqlstate, "40P01") != 0)
+				break;
+		}
+		if (done)
 			continue;
 		if (already_done(c.sqlstate))
 		{

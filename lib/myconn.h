@@ -11,6 +11,13 @@
 typedef struct st_mysql MYSQL;
 typedef struct st_mysql_res MYSQL_RES;
 
+/*
+ * The current user as information_schema's GRANTEE columns spell it
+ * ('user'@'host'): a user with SELECT on mysql.* sees every user's rows.
+ */
+#define MYCONN_CURRENT_GRANTEE \
+	"CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')"
+
 /* Why the last call failed, as the caller maps it to an exit code. */
 typedef enum myconn_failure
 {

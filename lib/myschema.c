@@ -468,8 +468,9 @@ warn_hidden_triggers(myconn *conn)
 	char	   *count = NULL;
 
 	if (!myconn_query_value(conn, "SELECT (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES "
-							"WHERE PRIVILEGE_TYPE = 'TRIGGER') + (SELECT COUNT(*) FROM "
-							"information_schema.SCHEMA_PRIVILEGES WHERE PRIVILEGE_TYPE = 'TRIGGER')", &count, NULL))
+							"WHERE PRIVILEGE_TYPE = 'TRIGGER' AND GRANTEE = " MYCONN_CURRENT_GRANTEE ") + "
+							"(SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES "
+							"WHERE PRIVILEGE_TYPE = 'TRIGGER' AND GRANTEE = " MYCONN_CURRENT_GRANTEE ")", &count, NULL))
 		return;
 	if (count && strcmp(count, "0") == 0)
 		log_warning("the user has no TRIGGER privilege, so MySQL does not show it the triggers: "
@@ -478,7 +479,7 @@ warn_hidden_triggers(myconn *conn)
 }
 
 bool
-myschema_read(myconn *c, const char *schema, const tablefilter *filter, catalog *out)
+myschema_read(myconn *c, const char *schema, const tablefilter *filter, bool with_objects, catalog *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (read_tables(c, schema, filter, out) &&
@@ -487,9 +488,10 @@ myschema_read(myconn *c, const char *schema, const tablefilter *filter, catalog 
 		parse_types(out, c->is_mariadb) &&
 		read_indexes(c, schema, out) &&
 		read_foreign_keys(c, schema, out) &&
-		read_objects(c, schema, filter, out))
+		(!with_objects || read_objects(c, schema, filter, out)))
 	{
-		warn_hidden_triggers(c);
+		if (with_objects)
+			warn_hidden_triggers(c);
 		return true;
 	}
 	catalog_release(out);

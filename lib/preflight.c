@@ -34,8 +34,7 @@ read_privileges(myconn *c, sbuf *privs)
 
 	sbuf_addch(privs, ',');
 	if (!myconn_query(c, "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES "
-					  "WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', "
-					  "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')", &r))
+					  "WHERE GRANTEE = " MYCONN_CURRENT_GRANTEE, &r))
 		return false;
 	while (myresult_next(&r, &row, &len, &failed))
 		if (row[0])
