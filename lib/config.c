@@ -25,38 +25,38 @@
 /* pg_conn's keys, gathered before they become a conninfo. */
 typedef struct pg_parts
 {
-	char	   *host;
-	int			port;
-	char	   *user;
-	char	   *password;		/* kept apart: never enters the conninfo */
-	char	   *dbname;
-	char	   *sslmode;
-	char	   *sslrootcert;
-	char	   *sslcert;
-	char	   *sslkey;
-	int			connect_timeout;
-	char	   *application_name;
+	char *host;
+	int port;
+	char *user;
+	char *password; /* kept apart: never enters the conninfo */
+	char *dbname;
+	char *sslmode;
+	char *sslrootcert;
+	char *sslcert;
+	char *sslkey;
+	int connect_timeout;
+	char *application_name;
 } pg_parts;
 
 /* A key of db_conn that belongs one level up, reported once the source's type is known. */
 typedef struct misplaced_key
 {
 	const yaml_node_t *node;
-	char	   *path;			/* owned */
-	bool		used;			/* read all the same (type) */
+	char *path; /* owned */
+	bool used;	/* read all the same (type) */
 } misplaced_key;
 
 typedef struct loader
 {
-	const char *path;			/* the file, for messages */
+	const char *path; /* the file, for messages */
 	yaml_document_t doc;
-	bool		failed;			/* an error was logged: the load fails at the end */
+	bool failed; /* an error was logged: the load fails at the end */
 	cham_config *cfg;
-	cham_source defaults;		/* top-level values that every source inherits */
-	pg_parts	pg;
-	misplaced_key *misplaced;	/* of the source being read */
-	int			nmisplaced;
-	char	   *db_conn_type;	/* a type: written under db_conn, owned */
+	cham_source defaults; /* top-level values that every source inherits */
+	pg_parts pg;
+	misplaced_key *misplaced; /* of the source being read */
+	int nmisplaced;
+	char *db_conn_type; /* a type: written under db_conn, owned */
 } loader;
 
 typedef struct key_spec key_spec;
@@ -65,18 +65,18 @@ typedef struct key_spec key_spec;
  * Reads value (never a null: those are skipped, leaving the field unset) for
  * the key at path into target, whose type depends on the table the spec is in.
  */
-typedef void (*key_handler) (loader *L, const key_spec *spec, yaml_node_t *value,
-							 const char *path, void *target);
+typedef void (*key_handler)(loader *L, const key_spec *spec, yaml_node_t *value,
+							const char *path, void *target);
 
 struct key_spec
 {
-	const char *name;			/* ending in '*': any key with that prefix */
-	key_handler handler;		/* NULL: a pg_chameleon key we accept and do not use */
-	size_t		off;			/* the field in target */
-	size_t		count_off;		/* a list's count, a log setting's has_ flag */
-	long long	min;			/* integers and sizes: the range */
-	long long	max;
-	const char *choices;		/* h_choice: the values, separated by '|' */
+	const char *name;	 /* ending in '*': any key with that prefix */
+	key_handler handler; /* NULL: a pg_chameleon key we accept and do not use */
+	size_t off;			 /* the field in target */
+	size_t count_off;	 /* a list's count, a log setting's has_ flag */
+	long long min;		 /* integers and sizes: the range */
+	long long max;
+	const char *choices; /* h_choice: the values, separated by '|' */
 };
 
 /* One key: value of a mapping, after merge keys (<<) are expanded. */
@@ -84,13 +84,12 @@ typedef struct pair_list
 {
 	yaml_node_t **keys;
 	yaml_node_t **values;
-	int			n;
-	int			cap;
+	int n;
+	int cap;
 } pair_list;
 
 static void walk_mapping(loader *L, yaml_node_t *map, const char *path,
 						 const key_spec *specs, void *target);
-
 
 /* ---- nodes and messages ---- */
 
@@ -124,7 +123,7 @@ node_is_null(const yaml_node_t *n)
 		return false;
 	t = node_text(n);
 	return t[0] == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
-		strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
+		   strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
 }
 
 static char *
@@ -135,14 +134,14 @@ key_path(const char *parent, const char *key)
 
 /* Logs "FILE:LINE:COLUMN: invalid value for "key": why" at node n and fails the load. */
 static void
-fail_at(loader *L, const yaml_node_t *n, const char *path, const char *fmt,...)
-__attribute__((format(printf, 4, 5)));
+fail_at(loader *L, const yaml_node_t *n, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static void
-fail_at(loader *L, const yaml_node_t *n, const char *path, const char *fmt,...)
+fail_at(loader *L, const yaml_node_t *n, const char *path, const char *fmt, ...)
 {
-	va_list		ap;
-	char		why[512];
+	va_list ap;
+	char why[512];
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
@@ -155,8 +154,8 @@ fail_at(loader *L, const yaml_node_t *n, const char *path, const char *fmt,...)
 static bool
 expect_kind(loader *L, const yaml_node_t *n, const char *path, yaml_node_type_t kind)
 {
-	const char *want = kind == YAML_MAPPING_NODE ? "a mapping of keys" :
-		kind == YAML_SEQUENCE_NODE ? "a list" : "a single value";
+	const char *want = kind == YAML_MAPPING_NODE ? "a mapping of keys" : kind == YAML_SEQUENCE_NODE ? "a list"
+																									: "a single value";
 
 	if (n->type == kind)
 		return true;
@@ -185,7 +184,7 @@ key_matches(const char *key, const char *name)
 {
 	for (; *key && *name; key++, name++)
 	{
-		char		a = *key == '-' ? '_' : *key;
+		char a = *key == '-' ? '_' : *key;
 
 		if (*name == '*' && name[1] == '\0')
 			return true;
@@ -199,11 +198,11 @@ key_matches(const char *key, const char *name)
 static int
 edit_distance(const char *a, const char *b)
 {
-	int			row[64];
-	size_t		la = strlen(a);
-	size_t		lb = strlen(b);
-	size_t		i;
-	size_t		j;
+	int row[64];
+	size_t la = strlen(a);
+	size_t lb = strlen(b);
+	size_t i;
+	size_t j;
 
 	if (la >= 64 || lb >= 64)
 		return 99;
@@ -211,13 +210,13 @@ edit_distance(const char *a, const char *b)
 		row[j] = (int) j;
 	for (i = 1; i <= la; i++)
 	{
-		int			diag = row[0];
+		int diag = row[0];
 
 		row[0] = (int) i;
 		for (j = 1; j <= lb; j++)
 		{
-			int			up = row[j];
-			int			best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+			int up = row[j];
+			int best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
 
 			if (up + 1 < best)
 				best = up + 1;
@@ -235,12 +234,12 @@ warn_unknown_key(loader *L, const yaml_node_t *key, const char *path, const key_
 {
 	const char *name = node_text(key);
 	const char *best = NULL;
-	int			best_d = 3;		/* at most two edits away */
+	int best_d = 3; /* at most two edits away */
 	const key_spec *s;
 
 	for (s = specs; s->name; s++)
 	{
-		int			d;
+		int d;
 
 		if (strchr(s->name, '*'))
 			continue;
@@ -256,7 +255,6 @@ warn_unknown_key(loader *L, const yaml_node_t *key, const char *path, const key_
 	if (best)
 		log_detail(LOG_LEVEL_WARNING, "did you mean \"%s\"?", best);
 }
-
 
 /* ---- mappings, with merge keys ---- */
 
@@ -286,7 +284,7 @@ static bool
 is_merge_key(const yaml_node_t *key)
 {
 	return key->type == YAML_SCALAR_NODE && key->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-		strcmp(node_text(key), "<<") == 0;
+		   strcmp(node_text(key), "<<") == 0;
 }
 
 /*
@@ -301,7 +299,7 @@ static void
 collect_pairs(loader *L, yaml_node_t *map, const char *path, pair_list *out, int depth)
 {
 	yaml_node_pair_t *pair;
-	int			first_own;
+	int first_own;
 
 	if (depth > MAX_MERGE_DEPTH)
 	{
@@ -340,7 +338,7 @@ collect_pairs(loader *L, yaml_node_t *map, const char *path, pair_list *out, int
 	{
 		yaml_node_t *key = yaml_document_get_node(&L->doc, pair->key);
 		yaml_node_t *value = yaml_document_get_node(&L->doc, pair->value);
-		int			i;
+		int i;
 
 		if (is_merge_key(key))
 			continue;
@@ -356,7 +354,7 @@ collect_pairs(loader *L, yaml_node_t *map, const char *path, pair_list *out, int
 		{
 			if (strcmp(node_text(out->keys[i]), node_text(key)) == 0)
 			{
-				char	   *kp = key_path(path, node_text(key));
+				char *kp = key_path(path, node_text(key));
 
 				log_warning("%s:%zu:%zu: key \"%s\" given again: this one replaces the one at line %zu",
 							L->path, key->start_mark.line + 1, key->start_mark.column + 1, kp,
@@ -378,15 +376,15 @@ collect_pairs(loader *L, yaml_node_t *map, const char *path, pair_list *out, int
 static void
 walk_mapping(loader *L, yaml_node_t *map, const char *path, const key_spec *specs, void *target)
 {
-	pair_list	pairs = {0};
-	int			i;
+	pair_list pairs = { 0 };
+	int i;
 
 	collect_pairs(L, map, path, &pairs, 0);
 	for (i = 0; i < pairs.n; i++)
 	{
 		const char *name = node_text(pairs.keys[i]);
 		const key_spec *s;
-		char	   *kp = key_path(path, name);
+		char *kp = key_path(path, name);
 
 		for (s = specs; s->name; s++)
 			if (key_matches(name, s->name))
@@ -400,7 +398,6 @@ walk_mapping(loader *L, yaml_node_t *map, const char *path, const key_spec *spec
 	pairs_release(&pairs);
 }
 
-
 /* ---- value handlers ---- */
 
 #define FIELD(target, spec, type) ((type *) ((char *) (target) + (spec)->off))
@@ -410,7 +407,7 @@ static void
 h_string(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	const char *text = expect_scalar(L, value, path);
-	char	  **field = FIELD(target, spec, char *);
+	char **field = FIELD(target, spec, char *);
 
 	if (text == NULL)
 		return;
@@ -428,8 +425,8 @@ static bool
 read_integer(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, long long *out)
 {
 	const char *text = expect_scalar(L, value, path);
-	char	   *end;
-	long long	v;
+	char *end;
+	long long v;
 
 	if (text == NULL)
 		return false;
@@ -452,7 +449,7 @@ read_integer(loader *L, const key_spec *spec, yaml_node_t *value, const char *pa
 static void
 h_int(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
-	long long	v;
+	long long v;
 
 	if (read_integer(L, spec, value, path, &v))
 		*FIELD(target, spec, int) = (int) v;
@@ -461,7 +458,7 @@ h_int(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, voi
 static void
 h_uint(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
-	long long	v;
+	long long v;
 
 	if (read_integer(L, spec, value, path, &v))
 		*FIELD(target, spec, unsigned) = (unsigned) v;
@@ -471,10 +468,10 @@ h_uint(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, vo
 static void
 h_bool(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
-	static const char *const yes[] = {"true", "yes", "y", "on", NULL};
-	static const char *const no[] = {"false", "no", "n", "off", NULL};
+	static const char *const yes[] = { "true", "yes", "y", "on", NULL };
+	static const char *const no[] = { "false", "no", "n", "off", NULL };
 	const char *text = expect_scalar(L, value, path);
-	int			i;
+	int i;
 
 	if (text == NULL)
 		return;
@@ -498,7 +495,7 @@ static void
 h_size(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	const char *text = expect_scalar(L, value, path);
-	uint64_t	bytes;
+	uint64_t bytes;
 
 	if (text == NULL)
 		return;
@@ -516,14 +513,14 @@ h_choice(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, 
 {
 	const char *text = expect_scalar(L, value, path);
 	const char *c = spec->choices;
-	size_t		len;
+	size_t len;
 
 	if (text == NULL)
 		return;
 	len = strlen(text);
 	while (*c)
 	{
-		size_t		clen = strcspn(c, "|");
+		size_t clen = strcspn(c, "|");
 
 		if (clen == len && strncmp(c, text, len) == 0)
 		{
@@ -535,8 +532,8 @@ h_choice(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, 
 			c++;
 	}
 	{
-		char	   *shown = xstrdup(spec->choices);
-		char	   *p;
+		char *shown = xstrdup(spec->choices);
+		char *p;
 
 		for (p = shown; *p; p++)
 			if (*p == '|')
@@ -549,7 +546,7 @@ h_choice(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, 
 static void
 free_list(char **items, int n)
 {
-	int			i;
+	int i;
 
 	for (i = 0; i < n; i++)
 		free(items[i]);
@@ -560,18 +557,18 @@ free_list(char **items, int n)
 static void
 h_list(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
-	char	 ***items = FIELD(target, spec, char **);
-	int		   *count = COUNT(target, spec, int);
+	char ***items = FIELD(target, spec, char **);
+	int *count = COUNT(target, spec, int);
 	yaml_node_item_t *item;
-	char	  **list = NULL;
-	int			n = 0;
+	char **list = NULL;
+	int n = 0;
 
 	if (!expect_kind(L, value, path, YAML_SEQUENCE_NODE))
 		return;
 	for (item = value->data.sequence.items.start; item < value->data.sequence.items.top; item++)
 	{
 		yaml_node_t *node = yaml_document_get_node(&L->doc, *item);
-		char	   *ip;
+		char *ip;
 		const char *text;
 
 		if (node_is_null(node))
@@ -660,7 +657,7 @@ h_source_uri(loader *L, const key_spec *spec, yaml_node_t *value, const char *pa
 	cham_source *s = target;
 	const char *text = expect_scalar(L, value, path);
 	myconf m;
-	sbuf		err = SBUF_INIT;
+	sbuf err = SBUF_INIT;
 
 	if (text == NULL)
 		return;
@@ -685,7 +682,7 @@ h_misplaced(loader *L, const key_spec *spec, yaml_node_t *value, const char *pat
 	 */
 	if (strcmp(spec->name, "type") == 0)
 	{
-		key_spec	type_spec = {.name = "type", .off = offsetof(loader, db_conn_type), .choices = "mysql|pgsql"};
+		key_spec type_spec = { .name = "type", .off = offsetof(loader, db_conn_type), .choices = "mysql|pgsql" };
 
 		h_choice(L, &type_spec, value, path, L);
 	}
@@ -696,11 +693,26 @@ h_misplaced(loader *L, const key_spec *spec, yaml_node_t *value, const char *pat
 	L->nmisplaced++;
 }
 
-#define INT_KEY(n, T, f, lo, hi) {.name = (n), .handler = h_int, .off = offsetof(T, f), .min = (lo), .max = (hi)}
-#define STR_KEY(n, T, f) {.name = (n), .handler = h_string, .off = offsetof(T, f)}
-#define LIST_KEY(n, T, f, c) {.name = (n), .handler = h_list, .off = offsetof(T, f), .count_off = offsetof(T, c)}
-#define UNUSED_KEY(n) {.name = (n)}
-#define MISPLACED_KEY(n) {.name = (n), .handler = h_misplaced}
+#define INT_KEY(n, T, f, lo, hi)                                                       \
+	{                                                                                  \
+		.name = (n), .handler = h_int, .off = offsetof(T, f), .min = (lo), .max = (hi) \
+	}
+#define STR_KEY(n, T, f)                                        \
+	{                                                           \
+		.name = (n), .handler = h_string, .off = offsetof(T, f) \
+	}
+#define LIST_KEY(n, T, f, c)                                                               \
+	{                                                                                      \
+		.name = (n), .handler = h_list, .off = offsetof(T, f), .count_off = offsetof(T, c) \
+	}
+#define UNUSED_KEY(n) \
+	{                 \
+		.name = (n)   \
+	}
+#define MISPLACED_KEY(n)                    \
+	{                                       \
+		.name = (n), .handler = h_misplaced \
+	}
 
 /* db_conn: pg_chameleon's keys and ours, into a myconf. */
 static const key_spec db_conn_keys[] = {
@@ -714,26 +726,36 @@ static const key_spec db_conn_keys[] = {
 	INT_KEY("read_timeout", myconf, read_timeout, 0, INT_MAX),
 	INT_KEY("write_timeout", myconf, write_timeout, 0, INT_MAX),
 	STR_KEY("socket", myconf, socket),
-	{.name = "ssl_mode", .handler = h_ssl_mode},
+	{ .name = "ssl_mode", .handler = h_ssl_mode },
 	STR_KEY("ssl_ca", myconf, ssl_ca),
 	STR_KEY("ssl_cert", myconf, ssl_cert),
 	STR_KEY("ssl_key", myconf, ssl_key),
 	STR_KEY("defaults_file", myconf, defaults_file),
 	/* source keys written under db_conn, as pg_chameleon's own example does for its pgsql source */
-	MISPLACED_KEY("schema_mappings"), MISPLACED_KEY("limit_tables"), MISPLACED_KEY("skip_tables"),
-	MISPLACED_KEY("grant_select_to"), MISPLACED_KEY("lock_timeout"), MISPLACED_KEY("my_server_id"),
-	MISPLACED_KEY("replica_batch_size"), MISPLACED_KEY("replay_max_rows"), MISPLACED_KEY("batch_retention"),
-	MISPLACED_KEY("copy_max_memory"), MISPLACED_KEY("copy_mode"), MISPLACED_KEY("out_dir"),
-	MISPLACED_KEY("sleep_loop"), MISPLACED_KEY("type"), MISPLACED_KEY("skip_events"),
+	MISPLACED_KEY("schema_mappings"),
+	MISPLACED_KEY("limit_tables"),
+	MISPLACED_KEY("skip_tables"),
+	MISPLACED_KEY("grant_select_to"),
+	MISPLACED_KEY("lock_timeout"),
+	MISPLACED_KEY("my_server_id"),
+	MISPLACED_KEY("replica_batch_size"),
+	MISPLACED_KEY("replay_max_rows"),
+	MISPLACED_KEY("batch_retention"),
+	MISPLACED_KEY("copy_max_memory"),
+	MISPLACED_KEY("copy_mode"),
+	MISPLACED_KEY("out_dir"),
+	MISPLACED_KEY("sleep_loop"),
+	MISPLACED_KEY("type"),
+	MISPLACED_KEY("skip_events"),
 	MISPLACED_KEY("gtid_enable"),
-	{0}
+	{ 0 }
 };
 
 static void
 h_db_conn(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	cham_source *s = target;
-	myconf m = {0};
+	myconf m = { 0 };
 
 	if (!expect_kind(L, value, path, YAML_MAPPING_NODE))
 		return;
@@ -749,14 +771,14 @@ static const key_spec pg_conn_keys[] = {
 	STR_KEY("password", pg_parts, password),
 	STR_KEY("database", pg_parts, dbname),
 	STR_KEY("dbname", pg_parts, dbname),
-	UNUSED_KEY("charset"),		/* the programs always talk UTF8 to PostgreSQL */
+	UNUSED_KEY("charset"), /* the programs always talk UTF8 to PostgreSQL */
 	STR_KEY("sslmode", pg_parts, sslmode),
 	STR_KEY("sslrootcert", pg_parts, sslrootcert),
 	STR_KEY("sslcert", pg_parts, sslcert),
 	STR_KEY("sslkey", pg_parts, sslkey),
 	INT_KEY("connect_timeout", pg_parts, connect_timeout, 0, INT_MAX),
 	STR_KEY("application_name", pg_parts, application_name),
-	{0}
+	{ 0 }
 };
 
 static void
@@ -770,8 +792,8 @@ static void
 h_schema_mappings(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	cham_source *s = target;
-	pair_list	pairs = {0};
-	int			i;
+	pair_list pairs = { 0 };
+	int i;
 
 	if (!expect_kind(L, value, path, YAML_MAPPING_NODE))
 		return;
@@ -779,9 +801,9 @@ h_schema_mappings(loader *L, const key_spec *spec, yaml_node_t *value, const cha
 	for (i = 0; i < pairs.n; i++)
 	{
 		const char *from = node_text(pairs.keys[i]);
-		char	   *kp = key_path(path, from);
+		char *kp = key_path(path, from);
 		const char *to = node_is_null(pairs.values[i]) ? NULL : expect_scalar(L, pairs.values[i], kp);
-		int			j;
+		int j;
 
 		if (node_is_null(pairs.values[i]))
 			fail_at(L, pairs.values[i], kp, "the PostgreSQL schema is missing");
@@ -811,7 +833,7 @@ static const key_spec skip_events_keys[] = {
 	LIST_KEY("insert", cham_source, skip_insert, nskip_insert),
 	LIST_KEY("update", cham_source, skip_update, nskip_update),
 	LIST_KEY("delete", cham_source, skip_delete, nskip_delete),
-	{0}
+	{ 0 }
 };
 
 static void
@@ -824,7 +846,7 @@ h_skip_events(loader *L, const key_spec *spec, yaml_node_t *value, const char *p
 static const key_spec override_keys[] = {
 	STR_KEY("override_to", type_override, override_to),
 	LIST_KEY("override_tables", type_override, tables, ntables),
-	{0}
+	{ 0 }
 };
 
 static void
@@ -841,18 +863,18 @@ static void
 h_type_override(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	cham_config *c = L->cfg;
-	pair_list	pairs = {0};
-	int			i;
+	pair_list pairs = { 0 };
+	int i;
 
 	if (!expect_kind(L, value, path, YAML_MAPPING_NODE))
 		return;
 	collect_pairs(L, value, path, &pairs, 0);
 	for (i = 0; i < pairs.n; i++)
 	{
-		char	   *kp = key_path(path, node_text(pairs.keys[i]));
-		type_override o = {0};
-		char	   *p;
-		int			j;
+		char *kp = key_path(path, node_text(pairs.keys[i]));
+		type_override o = { 0 };
+		char *p;
+		int j;
 
 		if (node_is_null(pairs.values[i]) || !expect_kind(L, pairs.values[i], kp, YAML_MAPPING_NODE))
 		{
@@ -897,43 +919,56 @@ h_type_override(loader *L, const key_spec *spec, yaml_node_t *value, const char 
 }
 
 /* The keys valid both at the top level (inherited by every source) and in a source. */
-#define SHARED_KEYS \
-	{.name = "source", .handler = h_source_uri}, \
-	STR_KEY("target", cham_source, target_conninfo), \
-	INT_KEY("jobs", cham_source, jobs, 1, 1024), \
-	INT_KEY("chunk_rows", cham_source, chunk_rows, 1, INT_MAX), \
-	{.name = "log_level", .handler = h_log_level}, \
-	{.name = "log_format", .handler = h_log_format}, \
-	{.name = "zero_dates", .handler = h_choice, .off = offsetof(cham_source, zero_dates), .choices = "null"}, \
-	{.name = "on_unknown_ddl", .handler = h_choice, .off = offsetof(cham_source, on_unknown_ddl), .choices = "skip|stop"}, \
-	{.name = "on_discard", .handler = h_choice, .off = offsetof(cham_source, on_discard), .choices = "continue|stop"}
+#define SHARED_KEYS                                                                                                              \
+	{ .name = "source", .handler = h_source_uri },                                                                               \
+		STR_KEY("target", cham_source, target_conninfo),                                                                         \
+		INT_KEY("jobs", cham_source, jobs, 1, 1024),                                                                             \
+		INT_KEY("chunk_rows", cham_source, chunk_rows, 1, INT_MAX),                                                              \
+		{ .name = "log_level", .handler = h_log_level },                                                                         \
+		{ .name = "log_format", .handler = h_log_format },                                                                       \
+		{ .name = "zero_dates", .handler = h_choice, .off = offsetof(cham_source, zero_dates), .choices = "null" },              \
+		{ .name = "on_unknown_ddl", .handler = h_choice, .off = offsetof(cham_source, on_unknown_ddl), .choices = "skip|stop" }, \
+	{                                                                                                                            \
+		.name = "on_discard", .handler = h_choice, .off = offsetof(cham_source, on_discard), .choices = "continue|stop"          \
+	}
 
 static const key_spec source_keys[] = {
 	SHARED_KEYS,
-	{.name = "db_conn", .handler = h_db_conn},
-	{.name = "schema_mappings", .handler = h_schema_mappings},
+	{ .name = "db_conn", .handler = h_db_conn },
+	{ .name = "schema_mappings", .handler = h_schema_mappings },
 	LIST_KEY("limit_tables", cham_source, limit_tables, nlimit_tables),
 	LIST_KEY("skip_tables", cham_source, skip_tables, nskip_tables),
-	{.name = "skip_events", .handler = h_skip_events},
-	{.name = "my_server_id", .handler = h_uint, .off = offsetof(cham_source, server_id), .min = 1, .max = 4294967295LL},
+	{ .name = "skip_events", .handler = h_skip_events },
+	{ .name = "my_server_id", .handler = h_uint, .off = offsetof(cham_source, server_id), .min = 1, .max = 4294967295LL },
 	INT_KEY("replica_batch_size", cham_source, batch_size, 1, INT_MAX),
-	{.name = "copy_max_memory", .handler = h_size, .off = offsetof(cham_source, copy_max_memory), .min = 1},
-	{.name = "gtid_enable", .handler = h_bool, .off = offsetof(cham_source, gtid_enable)},
-	{.name = "type", .handler = h_choice, .off = offsetof(cham_source, type), .choices = "mysql|pgsql"},
+	{ .name = "copy_max_memory", .handler = h_size, .off = offsetof(cham_source, copy_max_memory), .min = 1 },
+	{ .name = "gtid_enable", .handler = h_bool, .off = offsetof(cham_source, gtid_enable) },
+	{ .name = "type", .handler = h_choice, .off = offsetof(cham_source, type), .choices = "mysql|pgsql" },
 	/* pg_chameleon's, which these programs do not need */
-	UNUSED_KEY("grant_select_to"), UNUSED_KEY("lock_timeout"), UNUSED_KEY("replay_max_rows"),
-	UNUSED_KEY("batch_retention"), UNUSED_KEY("copy_mode"), UNUSED_KEY("out_dir"),
-	UNUSED_KEY("sleep_loop"), UNUSED_KEY("on_error_replay"), UNUSED_KEY("on_error_read"),
-	UNUSED_KEY("auto_maintenance"), UNUSED_KEY("index_parallel_workers"),
-	UNUSED_KEY("keep_existing_schema"), UNUSED_KEY("net_read_timeout"), UNUSED_KEY("readers"),
-	UNUSED_KEY("writers"), UNUSED_KEY("skip_index"), UNUSED_KEY("fillfactor"),
-	{0}
+	UNUSED_KEY("grant_select_to"),
+	UNUSED_KEY("lock_timeout"),
+	UNUSED_KEY("replay_max_rows"),
+	UNUSED_KEY("batch_retention"),
+	UNUSED_KEY("copy_mode"),
+	UNUSED_KEY("out_dir"),
+	UNUSED_KEY("sleep_loop"),
+	UNUSED_KEY("on_error_replay"),
+	UNUSED_KEY("on_error_read"),
+	UNUSED_KEY("auto_maintenance"),
+	UNUSED_KEY("index_parallel_workers"),
+	UNUSED_KEY("keep_existing_schema"),
+	UNUSED_KEY("net_read_timeout"),
+	UNUSED_KEY("readers"),
+	UNUSED_KEY("writers"),
+	UNUSED_KEY("skip_index"),
+	UNUSED_KEY("fillfactor"),
+	{ 0 }
 };
 
 static void
 release_source(cham_source *s)
 {
-	int			i;
+	int i;
 
 	free(s->name);
 	myconf_release(&s->conn);
@@ -965,7 +1000,7 @@ release_source(cham_source *s)
 static void
 flush_misplaced(loader *L, const cham_source *s)
 {
-	int			i;
+	int i;
 
 	for (i = 0; i < L->nmisplaced; i++)
 	{
@@ -988,8 +1023,8 @@ static void
 h_sources(loader *L, const key_spec *spec, yaml_node_t *value, const char *path, void *target)
 {
 	cham_config *c = L->cfg;
-	pair_list	pairs = {0};
-	int			i;
+	pair_list pairs = { 0 };
+	int i;
 
 	if (!expect_kind(L, value, path, YAML_MAPPING_NODE))
 		return;
@@ -997,9 +1032,9 @@ h_sources(loader *L, const key_spec *spec, yaml_node_t *value, const char *path,
 	for (i = 0; i < pairs.n; i++)
 	{
 		const char *name = node_text(pairs.keys[i]);
-		char	   *kp = key_path(path, name);
+		char *kp = key_path(path, name);
 		cham_source *s;
-		int			j;
+		int j;
 
 		if (name[0] == '\0')
 		{
@@ -1021,7 +1056,7 @@ h_sources(loader *L, const key_spec *spec, yaml_node_t *value, const char *path,
 			c->nsources++;
 		}
 		else
-			release_source(&c->sources[j]);	/* given again: the last one wins */
+			release_source(&c->sources[j]); /* given again: the last one wins */
 		s = &c->sources[j];
 		memset(s, 0, sizeof(*s));
 		s->name = xstrdup(name);
@@ -1042,18 +1077,23 @@ h_sources(loader *L, const key_spec *spec, yaml_node_t *value, const char *path,
 
 static const key_spec top_keys[] = {
 	SHARED_KEYS,
-	{.name = "pg_conn", .handler = h_pg_conn},
-	{.name = "sources", .handler = h_sources},
-	{.name = "type_override", .handler = h_type_override},
+	{ .name = "pg_conn", .handler = h_pg_conn },
+	{ .name = "sources", .handler = h_sources },
+	{ .name = "type_override", .handler = h_type_override },
 	/* pg_chameleon's, which these programs do not need */
-	UNUSED_KEY("pid_dir"), UNUSED_KEY("log_dir"), UNUSED_KEY("log_dest"), UNUSED_KEY("log_days_keep"),
-	UNUSED_KEY("rollbar_key"), UNUSED_KEY("rollbar_env"), UNUSED_KEY("dump_json"), UNUSED_KEY("alert_*"),
+	UNUSED_KEY("pid_dir"),
+	UNUSED_KEY("log_dir"),
+	UNUSED_KEY("log_dest"),
+	UNUSED_KEY("log_days_keep"),
+	UNUSED_KEY("rollbar_key"),
+	UNUSED_KEY("rollbar_env"),
+	UNUSED_KEY("dump_json"),
+	UNUSED_KEY("alert_*"),
 	UNUSED_KEY("fillfactor"),
 	/* x-NAME holds values for YAML anchors (&name) to merge elsewhere, as in docker-compose */
 	UNUSED_KEY("x_*"),
-	{0}
+	{ 0 }
 };
-
 
 /* ---- after the walk ---- */
 
@@ -1087,8 +1127,8 @@ add_conninfo(sbuf *b, const char *key, const char *value)
 static char *
 build_conninfo(const pg_parts *pg)
 {
-	sbuf		b = SBUF_INIT;
-	char		num[16];
+	sbuf b = SBUF_INIT;
+	char num[16];
 
 	add_conninfo(&b, "host", pg->host);
 	if (pg->port)
@@ -1176,7 +1216,7 @@ finish(loader *L)
 {
 	cham_config *c = L->cfg;
 	cham_source *top = &L->defaults;
-	int			i;
+	int i;
 
 	if (top->target_conninfo)
 		c->target_conninfo = xstrdup(top->target_conninfo);
@@ -1238,9 +1278,9 @@ report_yaml_error(const char *path, const yaml_parser_t *p, const sbuf *text)
 	if (p->error == YAML_READER_ERROR)
 	{
 		/* libyaml gives a byte offset here (bad UTF-8 and the like): make it a line and column */
-		size_t		line = 1;
-		size_t		col = 1;
-		size_t		i;
+		size_t line = 1;
+		size_t col = 1;
+		size_t i;
 
 		for (i = 0; i < p->problem_offset && i < text->len; i++)
 		{
@@ -1270,11 +1310,11 @@ report_yaml_error(const char *path, const yaml_parser_t *p, const sbuf *text)
 static bool
 read_file(const char *path, sbuf *text)
 {
-	FILE	   *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rb");
 	struct stat st;
-	char		buf[8192];
-	size_t		n;
-	bool		good;
+	char buf[8192];
+	size_t n;
+	bool good;
 
 	if (f == NULL)
 	{
@@ -1300,11 +1340,11 @@ read_file(const char *path, sbuf *text)
 bool
 config_load(const char *path, cham_config *out)
 {
-	loader		L;
+	loader L;
 	yaml_parser_t parser;
 	yaml_node_t *root;
-	sbuf		text = SBUF_INIT;
-	bool		loaded;
+	sbuf text = SBUF_INIT;
+	bool loaded;
 
 	memset(out, 0, sizeof(*out));
 	memset(&L, 0, sizeof(L));
@@ -1359,7 +1399,7 @@ config_load(const char *path, cham_config *out)
 void
 config_release(cham_config *c)
 {
-	int			i;
+	int i;
 
 	free(c->path);
 	free(c->target_conninfo);
@@ -1377,14 +1417,13 @@ config_release(cham_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-
 /* ---- using a loaded config ---- */
 
 static void
 log_source_names(const cham_config *c)
 {
-	sbuf		b = SBUF_INIT;
-	int			i;
+	sbuf b = SBUF_INIT;
+	int i;
 
 	for (i = 0; i < c->nsources; i++)
 		sbuf_addf(&b, "%s\"%s\"", i ? ", " : "", c->sources[i].name);
@@ -1396,7 +1435,7 @@ const cham_source *
 config_find_source(const cham_config *c, const char *name)
 {
 	const cham_source *found = NULL;
-	int			i;
+	int i;
 
 	for (i = 0; i < c->nsources; i++)
 		if (strcmp(c->sources[i].name, name ? name : "default") == 0)
@@ -1432,14 +1471,14 @@ bool
 config_parse_size(const char *text, uint64_t *bytes)
 {
 	const char *p = text;
-	uint64_t	v = 0;
-	int			shift = 0;
+	uint64_t v = 0;
+	int shift = 0;
 
 	if (!isdigit((unsigned char) *p))
 		return false;
 	while (isdigit((unsigned char) *p))
 	{
-		unsigned	d = (unsigned) (*p - '0');
+		unsigned d = (unsigned) (*p - '0');
 
 		if (v > (UINT64_MAX - d) / 10)
 			return false;
@@ -1493,7 +1532,7 @@ config_parse_size(const char *text, uint64_t *bytes)
 static bool
 entry_matches(const char *entry, const char *schema, const char *table, bool whole)
 {
-	size_t		slen = strlen(schema);
+	size_t slen = strlen(schema);
 	const char *rest;
 
 	if (strcmp(entry, schema) == 0)
@@ -1511,7 +1550,7 @@ entry_matches(const char *entry, const char *schema, const char *table, bool who
 static bool
 list_matches(char **list, int n, const char *schema, const char *table, bool whole)
 {
-	int			i;
+	int i;
 
 	for (i = 0; i < n; i++)
 		if (entry_matches(list[i], schema, table, whole))
@@ -1524,7 +1563,7 @@ config_table_selected(const cham_source *s, const char *schema, const char *tabl
 {
 	if (s->nmappings > 0)
 	{
-		int			i;
+		int i;
 
 		for (i = 0; i < s->nmappings; i++)
 			if (strcmp(s->mappings[i].from, schema) == 0)
@@ -1540,7 +1579,7 @@ config_table_selected(const cham_source *s, const char *schema, const char *tabl
 const char *
 config_map_schema(const cham_source *s, const char *schema)
 {
-	int			i;
+	int i;
 
 	for (i = 0; i < s->nmappings; i++)
 		if (strcmp(s->mappings[i].from, schema) == 0)

@@ -12,8 +12,8 @@
 /* One schema_mappings entry: MySQL schema from is created as PostgreSQL schema to. */
 typedef struct schema_mapping
 {
-	char	   *from;			/* owned */
-	char	   *to;				/* owned */
+	char *from; /* owned */
+	char *to;	/* owned */
 } schema_mapping;
 
 /*
@@ -27,57 +27,57 @@ typedef struct schema_mapping
  */
 typedef struct cham_source
 {
-	char	   *name;
-	myconf conn;		/* source: URI over db_conn over the top-level source: */
+	char *name;
+	myconf conn; /* source: URI over db_conn over the top-level source: */
 
-	schema_mapping *mappings;	/* schema_mappings, in file order */
-	int			nmappings;
-	char	  **limit_tables;	/* "schema" or "schema.table"; none: every table */
-	int			nlimit_tables;
-	char	  **skip_tables;
-	int			nskip_tables;
-	char	  **skip_insert;	/* skip_events.insert: "schema" or "schema.table" */
-	int			nskip_insert;
-	char	  **skip_update;
-	int			nskip_update;
-	char	  **skip_delete;
-	int			nskip_delete;
+	schema_mapping *mappings; /* schema_mappings, in file order */
+	int nmappings;
+	char **limit_tables; /* "schema" or "schema.table"; none: every table */
+	int nlimit_tables;
+	char **skip_tables;
+	int nskip_tables;
+	char **skip_insert; /* skip_events.insert: "schema" or "schema.table" */
+	int nskip_insert;
+	char **skip_update;
+	int nskip_update;
+	char **skip_delete;
+	int nskip_delete;
 
-	unsigned	server_id;		/* my_server_id; 0: unset */
-	int			batch_size;		/* replica_batch_size; 0: unset */
-	uint64_t	copy_max_memory;	/* bytes; 0: unset */
-	bool		gtid_enable;
-	char	   *type;			/* "mysql" (the default) or "pgsql" */
+	unsigned server_id;		  /* my_server_id; 0: unset */
+	int batch_size;			  /* replica_batch_size; 0: unset */
+	uint64_t copy_max_memory; /* bytes; 0: unset */
+	bool gtid_enable;
+	char *type; /* "mysql" (the default) or "pgsql" */
 
-	char	   *target_conninfo;	/* target:, or built from pg_conn; never holds pg_conn.password */
-	char	   *target_password;	/* pg_conn.password, for libpq apart from the conninfo */
-	int			jobs;			/* 0: unset */
-	int			chunk_rows;		/* 0: unset */
-	char	   *zero_dates;		/* "null" */
-	char	   *on_unknown_ddl;	/* "skip" or "stop" */
-	char	   *on_discard;		/* "continue" or "stop" */
-	log_level	log_level;
-	bool		has_log_level;
-	log_format	log_format;
-	bool		has_log_format;
+	char *target_conninfo; /* target:, or built from pg_conn; never holds pg_conn.password */
+	char *target_password; /* pg_conn.password, for libpq apart from the conninfo */
+	int jobs;			   /* 0: unset */
+	int chunk_rows;		   /* 0: unset */
+	char *zero_dates;	   /* "null" */
+	char *on_unknown_ddl;  /* "skip" or "stop" */
+	char *on_discard;	   /* "continue" or "stop" */
+	log_level log_level;
+	bool has_log_level;
+	log_format log_format;
+	bool has_log_format;
 } cham_source;
 
 /* A loaded file. Every pointer is owned; config_release() frees them all. */
 typedef struct cham_config
 {
-	char	   *path;			/* the file, as given */
-	char	   *target_conninfo;	/* top-level target:, or built from pg_conn (no password) */
-	char	   *target_password;	/* pg_conn.password: never put in a conninfo that may be logged */
-	type_override *overrides;	/* type_override, in file order */
-	int			noverrides;
-	cham_source *sources;		/* at least one after a successful load */
-	int			nsources;
-	log_level	log_level;
-	bool		has_log_level;
-	log_format	log_format;
-	bool		has_log_format;
-	int			jobs;			/* top-level jobs; 0: unset */
-	int			chunk_rows;		/* top-level chunk_rows; 0: unset */
+	char *path;				  /* the file, as given */
+	char *target_conninfo;	  /* top-level target:, or built from pg_conn (no password) */
+	char *target_password;	  /* pg_conn.password: never put in a conninfo that may be logged */
+	type_override *overrides; /* type_override, in file order */
+	int noverrides;
+	cham_source *sources; /* at least one after a successful load */
+	int nsources;
+	log_level log_level;
+	bool has_log_level;
+	log_format log_format;
+	bool has_log_format;
+	int jobs;		/* top-level jobs; 0: unset */
+	int chunk_rows; /* top-level chunk_rows; 0: unset */
 } cham_config;
 
 /*
@@ -90,8 +90,8 @@ typedef struct cham_config
  * A source without connection settings is not an error here: the command
  * line may give them. No message ever holds a password.
  */
-bool		config_load(const char *path, cham_config *out);
-void		config_release(cham_config *c);
+bool config_load(const char *path, cham_config *out);
+void config_release(cham_config *c);
 
 /*
  * The source named name, or with name NULL the source called "default", else
@@ -107,7 +107,7 @@ const cham_source *config_find_source(const cham_config *c, const char *name);
  * Returns false, without logging, for anything else or an overflow: the
  * caller names the option or key in its message.
  */
-bool		config_parse_size(const char *text, uint64_t *bytes);
+bool config_parse_size(const char *text, uint64_t *bytes);
 
 /*
  * Whether schema.table is to be migrated: its schema is one of the
@@ -116,7 +116,7 @@ bool		config_parse_size(const char *text, uint64_t *bytes);
  * not match skip_tables. An entry matches as "schema", "schema.*" or
  * "schema.table"; names compare exactly.
  */
-bool		config_table_selected(const cham_source *s, const char *schema, const char *table);
+bool config_table_selected(const cham_source *s, const char *schema, const char *table);
 
 /* The PostgreSQL schema for a MySQL schema: its mapping, or the same name. */
 const char *config_map_schema(const cham_source *s, const char *schema);
@@ -125,6 +125,6 @@ const char *config_map_schema(const cham_source *s, const char *schema);
  * Whether skip_events drops a row event of kind ("insert", "update" or
  * "delete", the stream's k) on schema.table.
  */
-bool		config_event_skipped(const cham_source *s, const char *kind, const char *schema, const char *table);
+bool config_event_skipped(const cham_source *s, const char *kind, const char *schema, const char *table);
 
 #endif

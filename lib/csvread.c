@@ -24,7 +24,7 @@ is_term(unsigned char c)
 static void
 on_field(void *field, size_t len, void *p)
 {
-	csvread    *r = p;
+	csvread *r = p;
 
 	if (r->nfields == r->cap)
 	{
@@ -44,8 +44,8 @@ on_field(void *field, size_t len, void *p)
 static void
 on_record(int c, void *p)
 {
-	csvread    *r = p;
-	csv_record	rec;
+	csvread *r = p;
+	csv_record rec;
 
 	(void) c;
 	/*

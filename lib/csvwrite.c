@@ -5,7 +5,10 @@
 
 /* Bytes that force quoting: the delimiter, the quote, and line ends. */
 static const unsigned char special[256] = {
-	['\n'] = 1,['\r'] = 1,['"'] = 1,[','] = 1,
+	['\n'] = 1,
+	['\r'] = 1,
+	['"'] = 1,
+	[','] = 1,
 };
 
 bool

@@ -13,9 +13,9 @@
  * field is NULL), or is exactly \. (COPY's end-of-data marker). SQL NULL is
  * an unquoted empty field: the caller writes nothing for it.
  */
-void		csvwrite_field(sbuf *b, const char *val, size_t len);
+void csvwrite_field(sbuf *b, const char *val, size_t len);
 
 /* True when val can be written as it is (the fast path for numbers). */
-bool		csvwrite_needs_quotes(const char *val, size_t len);
+bool csvwrite_needs_quotes(const char *val, size_t len);
 
 #endif

@@ -51,7 +51,7 @@ datafile_write(datafile *f, const void *data, size_t len)
 	f->bytes += len;
 	while (len > 0)
 	{
-		ssize_t		n = write(f->fd, p, len);
+		ssize_t n = write(f->fd, p, len);
 
 		if (n < 0)
 		{
@@ -78,7 +78,7 @@ format_checksum(XXH64_hash_t h, char *checksum, size_t size)
 bool
 datafile_close(datafile *f, char *checksum, size_t checksum_size)
 {
-	bool		ok = true;
+	bool ok = true;
 
 	if (checksum)
 		format_checksum(XXH3_64bits_digest(f->hash), checksum, checksum_size);
@@ -117,11 +117,11 @@ datafile_abandon(datafile *f)
 bool
 datafile_checksum_file(const char *path, char *checksum, size_t checksum_size, uint64_t *bytes)
 {
-	int			fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	XXH3_state_t *st;
-	char	   *buf;
-	ssize_t		n;
-	bool		ok = true;
+	char *buf;
+	ssize_t n;
+	bool ok = true;
 
 	if (fd < 0)
 	{
@@ -156,9 +156,9 @@ datafile_checksum_file(const char *path, char *checksum, size_t checksum_size, u
 bool
 datafile_write_atomic(const char *path, const char *data, size_t len)
 {
-	char	   *tmp = xasprintf("%s.tmp", path);
-	datafile	f;
-	bool		ok;
+	char *tmp = xasprintf("%s.tmp", path);
+	datafile f;
+	bool ok;
 
 	ok = datafile_open(&f, tmp);
 	if (ok)

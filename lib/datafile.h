@@ -8,32 +8,32 @@
 
 typedef struct datafile
 {
-	int			fd;
-	char	   *path;			/* owned; "-" for stdout */
-	bool		is_stdout;
-	uint64_t	bytes;
-	XXH3_state_t *hash;			/* owned */
+	int fd;
+	char *path; /* owned; "-" for stdout */
+	bool is_stdout;
+	uint64_t bytes;
+	XXH3_state_t *hash; /* owned */
 } datafile;
 
 /* Creates (truncates) path with mode 0644; "-" writes to stdout. */
-bool		datafile_open(datafile *f, const char *path);
+bool datafile_open(datafile *f, const char *path);
 
 /* Writes all of data; on failure logs with the path and returns false (EPIPE included). */
-bool		datafile_write(datafile *f, const void *data, size_t len);
+bool datafile_write(datafile *f, const void *data, size_t len);
 
 /*
  * Flushes to stable storage (not stdout) and closes. *checksum receives
  * "xxh3:" and 16 hex digits in buf of at least 22 bytes.
  */
-bool		datafile_close(datafile *f, char *checksum, size_t checksum_size);
+bool datafile_close(datafile *f, char *checksum, size_t checksum_size);
 
 /* Closes without flushing or checking: after a failure elsewhere. */
-void		datafile_abandon(datafile *f);
+void datafile_abandon(datafile *f);
 
 /* Checksum of a whole file, the same form as datafile_close gives. */
-bool		datafile_checksum_file(const char *path, char *checksum, size_t checksum_size, uint64_t *bytes);
+bool datafile_checksum_file(const char *path, char *checksum, size_t checksum_size, uint64_t *bytes);
 
 /* Writes a small file atomically: to path.tmp, fsync, rename. */
-bool		datafile_write_atomic(const char *path, const char *data, size_t len);
+bool datafile_write_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -35,24 +35,24 @@
 typedef struct dump_state
 {
 	const dump_options *opt;
-	catalog		cat;
-	dump_chunk *chunks;			/* owned */
-	int			nchunks;
-	int			next;			/* next chunk to hand out, under lock */
+	catalog cat;
+	dump_chunk *chunks; /* owned */
+	int nchunks;
+	int next; /* next chunk to hand out, under lock */
 	pthread_mutex_t lock;
-	myconn	   *workers;		/* owned, opt->jobs of them */
-	int			nworkers;
+	myconn *workers; /* owned, opt->jobs of them */
+	int nworkers;
 	atomic_bool failed;
 	atomic_uint_fast64_t rows_done;
 	atomic_uint_fast64_t bytes_done;
-	atomic_int	chunks_done;
-	atomic_int	workers_running;
+	atomic_int chunks_done;
+	atomic_int workers_running;
 } dump_state;
 
 typedef struct worker_arg
 {
 	dump_state *st;
-	myconn	   *conn;
+	myconn *conn;
 } worker_arg;
 
 static bool
@@ -80,7 +80,7 @@ seconds_since(const struct timespec *start)
 static void
 add_file_name_part(sbuf *b, const char *part)
 {
-	size_t		start = b->len;
+	size_t start = b->len;
 
 	for (const unsigned char *p = (const unsigned char *) part; *p; p++)
 	{
@@ -102,7 +102,7 @@ add_file_name_part(sbuf *b, const char *part)
 char *
 dump_chunk_file_name(const char *schema, const char *table, int number)
 {
-	sbuf		b = SBUF_INIT;
+	sbuf b = SBUF_INIT;
 
 	sbuf_addstr(&b, "data/");
 	add_file_name_part(&b, schema);
@@ -201,16 +201,16 @@ static bool
 copy_chunk(dump_state *st, myconn *conn, dump_chunk *ch, const char *path)
 {
 	const cat_table *t = ch->table;
-	sbuf		sql = SBUF_INIT;
-	sbuf		out = SBUF_INIT;
-	sbuf		scratch = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	sbuf sql = SBUF_INIT;
+	sbuf out = SBUF_INIT;
+	sbuf scratch = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed = false;
-	bool		ok = true;
-	datafile	f;
-	uint64_t	since_check = 0;
+	bool failed = false;
+	bool ok = true;
+	datafile f;
+	uint64_t since_check = 0;
 
 	add_select_list(&sql, t);
 	if (ch->where)
@@ -287,8 +287,8 @@ worker_main(void *p)
 	for (;;)
 	{
 		dump_chunk *ch;
-		char	   *path;
-		bool		ok;
+		char *path;
+		bool ok;
 
 		if (stop_requested(st))
 			break;
@@ -372,18 +372,18 @@ static bool
 plan_table(dump_state *st, myconn *conn, cat_table *t)
 {
 	const cat_column *key = chunk_key(t);
-	uint64_t	chunk_rows = st->opt->chunk_rows ? st->opt->chunk_rows : DUMP_DEFAULT_CHUNK_ROWS;
-	sbuf		sql = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	uint64_t chunk_rows = st->opt->chunk_rows ? st->opt->chunk_rows : DUMP_DEFAULT_CHUNK_ROWS;
+	sbuf sql = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
-	uint64_t	lo = 0,
-				hi = 0;
-	bool		empty = true;
-	uint64_t	nchunks,
-				step,
-				span;
+	bool failed;
+	uint64_t lo = 0,
+			 hi = 0;
+	bool empty = true;
+	uint64_t nchunks,
+		step,
+		span;
 
 	if (key == NULL || t->row_estimate <= chunk_rows)
 	{
@@ -419,7 +419,7 @@ plan_table(dump_state *st, myconn *conn, cat_table *t)
 	sbuf_release(&sql);
 	if (failed)
 		return false;
-	span = hi - lo;				/* modular: right for signed keys too */
+	span = hi - lo; /* modular: right for signed keys too */
 	nchunks = (t->row_estimate + chunk_rows - 1) / chunk_rows;
 	if (empty || span < nchunks * 2)
 	{
@@ -429,9 +429,9 @@ plan_table(dump_state *st, myconn *conn, cat_table *t)
 	step = span / nchunks + 1;
 	for (uint64_t i = 0; i < nchunks; i++)
 	{
-		sbuf		where = SBUF_INIT;
-		uint64_t	from = lo + i * step;
-		uint64_t	to = from + step;
+		sbuf where = SBUF_INIT;
+		uint64_t from = lo + i * step;
+		uint64_t to = from + step;
 
 		/* The first range is open below and the last open above: no row is missed. */
 		if (i > 0)
@@ -459,7 +459,8 @@ compare_weight(const void *a, const void *b)
 	const dump_chunk *x = a;
 	const dump_chunk *y = b;
 
-	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : 0;
+	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1
+															 : 0;
 }
 
 static bool
@@ -467,7 +468,7 @@ apply_schema_mappings(const dump_options *opt, catalog *cat)
 {
 	for (int i = 0; i < cat->ntables; i++)
 	{
-		cat_table  *t = &cat->tables[i];
+		cat_table *t = &cat->tables[i];
 		const char *to = t->schema;
 
 		for (int m = 0; m < opt->nmappings; m++)
@@ -484,12 +485,12 @@ apply_schema_mappings(const dump_options *opt, catalog *cat)
 static bool
 check_named_tables(const dump_options *opt, const catalog *cat)
 {
-	bool		ok = true;
+	bool ok = true;
 
 	for (int i = 0; opt->filter && i < opt->filter->ninclude; i++)
 	{
 		const char *pattern = opt->filter->include[i];
-		bool		found = false;
+		bool found = false;
 
 		for (int t = 0; !found && t < cat->ntables; t++)
 			found = tablefilter_pattern_match(pattern, cat->tables[t].schema, cat->tables[t].name);
@@ -517,7 +518,7 @@ static bool
 check_output_dir(const dump_options *opt, bool *exists)
 {
 	struct stat sb;
-	char	   *probe;
+	char *probe;
 
 	*exists = stat(opt->output_dir, &sb) == 0;
 	if (*exists)
@@ -559,10 +560,10 @@ check_output_dir(const dump_options *opt, bool *exists)
 static bool
 make_dirs(const char *dir)
 {
-	char	   *data = xasprintf("%s/data", dir);
-	char	   *schema = xasprintf("%s/schema", dir);
-	char	   *manifest = xasprintf("%s/manifest.json", dir);
-	bool		ok = true;
+	char *data = xasprintf("%s/data", dir);
+	char *schema = xasprintf("%s/schema", dir);
+	char *manifest = xasprintf("%s/manifest.json", dir);
+	bool ok = true;
 
 	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
 		(mkdir(data, 0755) != 0 && errno != EEXIST) ||
@@ -586,8 +587,8 @@ make_dirs(const char *dir)
 static bool
 write_doc(const char *dir, const char *name, const sbuf *content)
 {
-	char	   *path = xasprintf("%s/%s", dir, name);
-	bool		ok = datafile_write_atomic(path, content->data, content->len);
+	char *path = xasprintf("%s/%s", dir, name);
+	bool ok = datafile_write_atomic(path, content->data, content->len);
 
 	free(path);
 	return ok;
@@ -599,7 +600,7 @@ kill_worker_queries(dump_state *st, myconn *main_conn)
 {
 	for (int i = 0; i < st->nworkers; i++)
 	{
-		char		sql[64];
+		char sql[64];
 
 		if (st->workers[i].mysql == NULL)
 			continue;
@@ -611,9 +612,9 @@ kill_worker_queries(dump_state *st, myconn *main_conn)
 static void
 report_progress(dump_state *st, const struct timespec *start, bool force)
 {
-	double		secs = seconds_since(start);
-	uint64_t	rows = atomic_load(&st->rows_done);
-	uint64_t	bytes = atomic_load(&st->bytes_done);
+	double secs = seconds_since(start);
+	uint64_t rows = atomic_load(&st->rows_done);
+	uint64_t bytes = atomic_load(&st->bytes_done);
 
 	log_progress(force, "%d/%d chunks, %" PRIu64 " rows, %.1f MB, %.1f MB/s",
 				 atomic_load(&st->chunks_done), st->nchunks, rows, (double) bytes / 1e6,
@@ -632,7 +633,7 @@ warn_zero_dates(dump_state *st)
 	}
 	for (int i = 0; i < st->cat.ntables; i++)
 	{
-		cat_table  *t = &st->cat.tables[i];
+		cat_table *t = &st->cat.tables[i];
 
 		for (int c = 0; c < t->ncols; c++)
 			if (t->cols[c].zero_dates_seen)
@@ -645,9 +646,9 @@ warn_zero_dates(dump_state *st)
 static bool
 write_documents(dump_state *st, const binlog_coordinates *coords, double elapsed)
 {
-	sbuf		doc = SBUF_INIT;
+	sbuf doc = SBUF_INIT;
 	const char *dir = st->opt->output_dir;
-	bool		ok;
+	bool ok;
 
 	dumpdoc_coordinates(coords, &doc);
 	ok = write_doc(dir, "coordinates.json", &doc);
@@ -700,8 +701,8 @@ state_release(dump_state *st)
 static void
 log_summary(dump_state *st, double elapsed)
 {
-	uint64_t	rows = atomic_load(&st->rows_done);
-	uint64_t	bytes = atomic_load(&st->bytes_done);
+	uint64_t rows = atomic_load(&st->rows_done);
+	uint64_t bytes = atomic_load(&st->bytes_done);
 
 	log_info("dumped %d tables in %d chunks: %" PRIu64 " rows, %.1f MB in %.2f s (%.0f rows/s)",
 			 st->cat.ntables, st->nchunks, rows, (double) bytes / 1e6, elapsed,
@@ -713,8 +714,8 @@ dump_to_stdout(const dump_options *opt, myconn *conn, dump_state *st)
 {
 	binlog_coordinates coords;
 	dump_chunk *ch;
-	bool		ok;
-	sbuf		doc = SBUF_INIT;
+	bool ok;
+	sbuf doc = SBUF_INIT;
 
 	if (st->cat.ntables != 1)
 	{
@@ -761,18 +762,18 @@ status_of_failure(const dump_options *opt, const myconn *c)
 dump_status
 dump_run(const dump_options *opt)
 {
-	dump_state	st;
-	myconn		main_conn;
-	tablefilter single = {0};
+	dump_state st;
+	myconn main_conn;
+	tablefilter single = { 0 };
 	const tablefilter *filter = opt->filter;
-	binlog_coordinates coords = {0};
+	binlog_coordinates coords = { 0 };
 	struct timespec start;
-	pthread_t  *threads = NULL;
+	pthread_t *threads = NULL;
 	worker_arg *args = NULL;
 	dump_status status = DUMP_FAILED;
-	bool		dir_exists = false;
-	int			started = 0;
-	char	   *stdout_schema = NULL;
+	bool dir_exists = false;
+	int started = 0;
+	char *stdout_schema = NULL;
 
 	memset(&st, 0, sizeof(st));
 	st.opt = opt;
@@ -793,18 +794,18 @@ dump_run(const dump_options *opt)
 
 	if (opt->stdout_table)
 	{
-		char	   *pattern = xstrdup(opt->stdout_table);
+		char *pattern = xstrdup(opt->stdout_table);
 
 		tablefilter_add(&single, true, pattern);
 		free(pattern);
 		filter = &single;
 	}
 	{
-		unsigned	needs = opt->stdout_table ? 0 : PREFLIGHT_SNAPSHOT;
+		unsigned needs = opt->stdout_table ? 0 : PREFLIGHT_SNAPSHOT;
 
 		if (!opt->no_binlog)
 			needs |= PREFLIGHT_BINLOG;
-		unsigned	failed;
+		unsigned failed;
 
 		if (!preflight_check(&main_conn, needs, &failed))
 		{
@@ -825,7 +826,7 @@ dump_run(const dump_options *opt)
 	{
 		status = status_of_failure(opt, &main_conn);
 		if (status == DUMP_FAILED && main_conn.failure == MYCONN_FAIL_OTHER)
-			status = DUMP_BAD_INPUT;	/* an unknown column type */
+			status = DUMP_BAD_INPUT; /* an unknown column type */
 		goto done;
 	}
 	if (!opt->stdout_table && !check_named_tables(opt, &st.cat))
@@ -877,7 +878,7 @@ dump_run(const dump_options *opt)
 	}
 	while (atomic_load(&st.workers_running) > 0)
 	{
-		struct timespec pause = {0, 100 * 1000 * 1000};
+		struct timespec pause = { 0, 100 * 1000 * 1000 };
 
 		if (stop_requested(&st))
 		{

@@ -9,7 +9,6 @@
 #include "version.h"
 #include "xalloc.h"
 
-
 static void
 key_str(sbuf *b, bool first, const char *key, const char *value)
 {
@@ -210,12 +209,12 @@ dumpdoc_manifest(const catalog *cat, const dump_chunk *chunks, int nchunks,
 				 const binlog_coordinates *coords, double elapsed, sbuf *out)
 {
 	const dump_chunk **order = xcalloc((size_t) (nchunks ? nchunks : 1), sizeof(dump_chunk *));
-	uint64_t	total_rows = 0,
-				total_bytes = 0;
-	int			k = 0;
-	char		stamp[32];
-	time_t		now = time(NULL);
-	struct tm	tm;
+	uint64_t total_rows = 0,
+			 total_bytes = 0;
+	int k = 0;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -236,9 +235,9 @@ dumpdoc_manifest(const catalog *cat, const dump_chunk *chunks, int nchunks,
 	for (int i = 0; i < cat->ntables; i++)
 	{
 		const cat_table *t = &cat->tables[i];
-		uint64_t	rows = 0,
-					bytes = 0;
-		int			first = k;
+		uint64_t rows = 0,
+				 bytes = 0;
+		int first = k;
 
 		while (k < nchunks && order[k]->table == t)
 		{

@@ -17,7 +17,7 @@
 static json_object *
 read_json(const char *dir, const char *name)
 {
-	char	   *path = xasprintf("%s/%s", dir, name);
+	char *path = xasprintf("%s/%s", dir, name);
 	json_object *obj;
 	struct stat sb;
 
@@ -86,7 +86,7 @@ static bool
 read_manifest(const char *dir, json_object *m, dump_dir *d)
 {
 	json_object *tables;
-	size_t		n;
+	size_t n;
 
 	if (!json_object_object_get_ex(m, "tables", &tables) || !json_object_is_type(tables, json_type_array))
 		return bad(dir, "manifest.json", "no \"tables\" array");
@@ -101,7 +101,7 @@ read_manifest(const char *dir, json_object *m, dump_dir *d)
 				   *name = get_string(t, "table"),
 				   *pg_schema = get_string(t, "pg_schema"),
 				   *pg_name = get_string(t, "pg_table");
-		size_t		nc;
+		size_t nc;
 
 		if (!schema || !name || !pg_schema || !pg_name)
 			return bad(dir, "manifest.json", "a table without schema, table, pg_schema or pg_table");
@@ -119,7 +119,7 @@ read_manifest(const char *dir, json_object *m, dump_dir *d)
 		for (size_t j = 0; j < nc; j++)
 		{
 			json_object *c = json_object_array_get_idx(chunks, j);
-			dump_file  *f = &dt->files[dt->nfiles];
+			dump_file *f = &dt->files[dt->nfiles];
 			const char *file = get_string(c, "file");
 			const char *sum = get_string(c, "checksum");
 
@@ -159,7 +159,7 @@ static bool
 read_columns(const char *dir, json_object *cat, dump_dir *d)
 {
 	json_object *tables;
-	size_t		n;
+	size_t n;
 
 	if (!json_object_object_get_ex(cat, "tables", &tables) || !json_object_is_type(tables, json_type_array))
 		return bad(dir, "catalog.json", "no \"tables\" array");
@@ -177,7 +177,7 @@ read_columns(const char *dir, json_object *cat, dump_dir *d)
 		for (int k = 0; k < d->ntables; k++)
 		{
 			dump_table *dt = &d->tables[k];
-			size_t		nc = json_object_array_length(cols);
+			size_t nc = json_object_array_length(cols);
 
 			if (strcmp(dt->schema, schema) != 0 || strcmp(dt->name, name) != 0)
 				continue;
@@ -206,9 +206,9 @@ bool
 dumpread_open(const char *dir, dump_dir *out)
 {
 	json_object *manifest,
-			   *coords = NULL,
-			   *cat = NULL;
-	bool		ok;
+		*coords = NULL,
+		*cat = NULL;
+	bool ok;
 
 	memset(out, 0, sizeof(*out));
 	out->dir = xstrdup(dir);
@@ -219,7 +219,7 @@ dumpread_open(const char *dir, dump_dir *out)
 	if (ok)
 		ok = (cat = read_json(dir, "catalog.json")) != NULL;
 	ok = ok && read_manifest(dir, manifest, out) && read_coordinates(dir, coords, out) &&
-		read_columns(dir, cat, out);
+		 read_columns(dir, cat, out);
 	json_object_put(manifest);
 	json_object_put(coords);
 	json_object_put(cat);
@@ -231,11 +231,11 @@ dumpread_open(const char *dir, dump_dir *out)
 typedef struct verify_state
 {
 	const dump_dir *d;
-	bool		checksums;
-	atomic_int	next;			/* index into a flat list of (table, file) */
-	int			total;
-	int		   *table_of;
-	int		   *file_of;
+	bool checksums;
+	atomic_int next; /* index into a flat list of (table, file) */
+	int total;
+	int *table_of;
+	int *file_of;
 	atomic_bool failed;
 } verify_state;
 
@@ -243,14 +243,14 @@ static void *
 verify_worker(void *p)
 {
 	verify_state *st = p;
-	int			i;
+	int i;
 
 	while ((i = atomic_fetch_add(&st->next, 1)) < st->total)
 	{
 		const dump_file *f = &st->d->tables[st->table_of[i]].files[st->file_of[i]];
 		struct stat sb;
-		char		sum[32];
-		uint64_t	bytes;
+		char sum[32];
+		uint64_t bytes;
 
 		if (stat(f->path, &sb) != 0)
 		{
@@ -285,10 +285,10 @@ verify_worker(void *p)
 bool
 dumpread_verify(const dump_dir *d, int jobs, bool checksums)
 {
-	verify_state st = {.d = d,.checksums = checksums};
-	pthread_t  *threads;
-	int			k = 0;
-	int			started = 0;
+	verify_state st = { .d = d, .checksums = checksums };
+	pthread_t *threads;
+	int k = 0;
+	int started = 0;
 
 	for (int t = 0; t < d->ntables; t++)
 		st.total += d->tables[t].nfiles;

@@ -9,7 +9,7 @@
 void
 floatfmt_float(float v, sbuf *out)
 {
-	char		buf[32];
+	char buf[32];
 
 	/* 9 significant digits always round-trip a binary32; most values need fewer. */
 	for (int digits = 1; digits <= 9; digits++)
@@ -24,9 +24,9 @@ floatfmt_float(float v, sbuf *out)
 bool
 floatfmt_float_from_double_text(const char *text, size_t len, sbuf *out)
 {
-	char		buf[64];
-	char	   *end;
-	double		d;
+	char buf[64];
+	char *end;
+	double d;
 
 	if (len == 0 || len >= sizeof(buf))
 		return false;

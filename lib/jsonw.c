@@ -9,8 +9,8 @@ static size_t
 utf8_sequence_length(const unsigned char *s, size_t len)
 {
 	unsigned char c = s[0];
-	size_t		n;
-	uint32_t	cp;
+	size_t n;
+	uint32_t cp;
 
 	if (c < 0x80)
 		return 1;
@@ -42,14 +42,14 @@ jsonw_string(sbuf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *) s;
-	bool		valid = true;
-	size_t		i = 0;
+	bool valid = true;
+	size_t i = 0;
 
 	sbuf_grow(b, len + 2);
 	sbuf_addch(b, '"');
 	while (i < len)
 	{
-		size_t		run = i;
+		size_t run = i;
 
 		/* Copy the longest run of bytes that need no escaping at once. */
 		while (run < len && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
@@ -62,7 +62,7 @@ jsonw_string(sbuf *b, const char *s, size_t len)
 		}
 		if (p[i] >= 0x80)
 		{
-			size_t		n = utf8_sequence_length(p + i, len - i);
+			size_t n = utf8_sequence_length(p + i, len - i);
 
 			if (n == 0)
 			{
@@ -101,11 +101,11 @@ jsonw_string(sbuf *b, const char *s, size_t len)
 				sbuf_add(b, "\\f", 2);
 				break;
 			default:
-				{
-					char		esc[6] = {'\\', 'u', '0', '0', hex[p[i] >> 4], hex[p[i] & 0xF]};
+			{
+				char esc[6] = { '\\', 'u', '0', '0', hex[p[i] >> 4], hex[p[i] & 0xF] };
 
-					sbuf_add(b, esc, 6);
-				}
+				sbuf_add(b, esc, 6);
+			}
 		}
 		i++;
 	}

@@ -25,33 +25,33 @@
 
 /* Settings for every loading session: the load is redone from the dump after a crash. */
 #define SESSION_SETTINGS "SET synchronous_commit = off; SET maintenance_work_mem = '512MB'; " \
-	"SET max_parallel_maintenance_workers = 2"
+						 "SET max_parallel_maintenance_workers = 2"
 
 /* One table's load and its figures for the summary. */
 typedef struct table_job
 {
 	const dump_table *t;
-	uint64_t	rows;
-	uint64_t	bytes;
-	uint64_t	discarded;
-	double		seconds;
-	bool		skipped;		/* already loaded from this dump */
-	bool		done;
+	uint64_t rows;
+	uint64_t bytes;
+	uint64_t discarded;
+	double seconds;
+	bool skipped; /* already loaded from this dump */
+	bool done;
 } table_job;
 
 typedef struct load_state
 {
 	const load_options *opt;
-	dump_dir	dump;
+	dump_dir dump;
 	const char *source;
-	table_job  *jobs;
-	int			njobs;
-	atomic_int	next;
+	table_job *jobs;
+	int njobs;
+	atomic_int next;
 	atomic_bool failed;
-	atomic_int	tables_done;
+	atomic_int tables_done;
 	/* post-data */
 	const sql_section *section;
-	atomic_int	next_statement;
+	atomic_int next_statement;
 } load_state;
 
 static double
@@ -101,8 +101,8 @@ init_tablecopy(load_state *st, tablecopy *tc, pgconn *c, const dump_table *t)
 static bool
 empty_table(pgconn *c, const dump_table *t, bool *truncated)
 {
-	sbuf		sql = SBUF_INIT;
-	bool		ok;
+	sbuf sql = SBUF_INIT;
+	bool ok;
 
 	sbuf_addstr(&sql, "SAVEPOINT cham_truncate; TRUNCATE ONLY ");
 	quote_pg_qualified(&sql, t->pg_schema, t->pg_name);
@@ -134,16 +134,16 @@ load_table_carefully(load_state *st, pgconn *c, table_job *job, tablecopy *tc)
 {
 	const dump_table *t = job->t;
 
-	bool		truncated;
+	bool truncated;
 
 	init_tablecopy(st, tc, c, t);
 	if (!pgconn_exec(c, "BEGIN") || !empty_table(c, t, &truncated))
 		return false;
 	for (int f = 0; f < t->nfiles; f++)
 	{
-		int			fd = open(t->files[f].path, O_RDONLY | O_CLOEXEC);
+		int fd = open(t->files[f].path, O_RDONLY | O_CLOEXEC);
 		tablecopy_result r;
-		char	   *what;
+		char *what;
 
 		if (fd < 0)
 		{
@@ -170,11 +170,11 @@ static bool
 load_table(load_state *st, pgconn *c, table_job *job)
 {
 	const dump_table *t = job->t;
-	tablecopy	tc;
-	bool		loaded;
-	double		start = now_seconds();
-	bool		refused = false;
-	bool		truncated;
+	tablecopy tc;
+	bool loaded;
+	double start = now_seconds();
+	bool refused = false;
+	bool truncated;
 
 	if (!statedb_table_loaded(c, st->source, t->schema, t->name, st->dump.dump_id, &loaded))
 		return false;
@@ -228,8 +228,8 @@ static void *
 table_worker(void *p)
 {
 	load_state *st = p;
-	pgconn		c;
-	int			i;
+	pgconn c;
+	int i;
 
 	if (!open_session(st, &c))
 	{
@@ -257,17 +257,17 @@ table_worker(void *p)
 static bool
 already_done(const char *sqlstate)
 {
-	return strcmp(sqlstate, "42P07") == 0 ||	/* duplicate_table: index exists */
-		strcmp(sqlstate, "42710") == 0 ||	/* duplicate_object: constraint exists */
-		strcmp(sqlstate, "42P16") == 0; /* invalid_table_definition: a second primary key */
+	return strcmp(sqlstate, "42P07") == 0 || /* duplicate_table: index exists */
+		   strcmp(sqlstate, "42710") == 0 || /* duplicate_object: constraint exists */
+		   strcmp(sqlstate, "42P16") == 0;	 /* invalid_table_definition: a second primary key */
 }
 
 static void *
 statement_worker(void *p)
 {
 	load_state *st = p;
-	pgconn		c;
-	int			i;
+	pgconn c;
+	int i;
 
 	if (!open_session(st, &c))
 	{
@@ -278,7 +278,7 @@ statement_worker(void *p)
 	while (!stop_requested(st) && (i = atomic_fetch_add(&st->next_statement, 1)) < st->section->nstatements)
 	{
 		const char *sql = st->section->statements[i];
-		bool		done = false;
+		bool done = false;
 
 		/*
 		 * Foreign keys between two tables both ways (store and staff) lock
@@ -307,11 +307,11 @@ statement_worker(void *p)
 
 /* Runs fn on min(jobs, work) threads and waits for them. */
 static void
-run_workers(load_state *st, void *(*fn) (void *), int work)
+run_workers(load_state *st, void *(*fn)(void *), int work)
 {
-	int			n = st->opt->jobs < work ? st->opt->jobs : work;
-	pthread_t  *threads;
-	int			started = 0;
+	int n = st->opt->jobs < work ? st->opt->jobs : work;
+	pthread_t *threads;
+	int started = 0;
 
 	if (n < 1)
 		n = 1;
@@ -329,10 +329,10 @@ run_workers(load_state *st, void *(*fn) (void *), int work)
 static char *
 read_file(const char *path)
 {
-	FILE	   *f = fopen(path, "rb");
-	sbuf		b = SBUF_INIT;
-	char		buf[65536];
-	size_t		n;
+	FILE *f = fopen(path, "rb");
+	sbuf b = SBUF_INIT;
+	char buf[65536];
+	size_t n;
 
 	if (f == NULL)
 	{
@@ -356,9 +356,9 @@ read_file(const char *path)
 static bool
 run_pre_data(load_state *st, pgconn *c)
 {
-	char	   *path = xasprintf("%s/schema/pre-data.sql", st->dump.dir);
-	char	   *sql = read_file(path);
-	bool		ok;
+	char *path = xasprintf("%s/schema/pre-data.sql", st->dump.dir);
+	char *sql = read_file(path);
+	bool ok;
 
 	free(path);
 	if (sql == NULL)
@@ -383,10 +383,10 @@ run_pre_data(load_state *st, pgconn *c)
 static bool
 run_post_data(load_state *st, pgconn *c)
 {
-	char	   *path = xasprintf("%s/schema/post-data.sql", st->dump.dir);
-	char	   *text = read_file(path);
-	sql_script	script;
-	double		start;
+	char *path = xasprintf("%s/schema/post-data.sql", st->dump.dir);
+	char *text = read_file(path);
+	sql_script script;
+	double start;
 
 	free(path);
 	if (text == NULL)
@@ -414,13 +414,13 @@ run_post_data(load_state *st, pgconn *c)
 static char *
 dest_schemas_literal(const dump_dir *d)
 {
-	sbuf		b = SBUF_INIT;
-	int			n = 0;
+	sbuf b = SBUF_INIT;
+	int n = 0;
 
 	sbuf_addch(&b, '{');
 	for (int i = 0; i < d->ntables; i++)
 	{
-		bool		seen = false;
+		bool seen = false;
 
 		for (int j = 0; j < i && !seen; j++)
 			seen = strcmp(d->tables[j].pg_schema, d->tables[i].pg_schema) == 0;
@@ -447,15 +447,16 @@ compare_bytes_desc(const void *a, const void *b)
 	const table_job *x = a;
 	const table_job *y = b;
 
-	return x->t->bytes < y->t->bytes ? 1 : x->t->bytes > y->t->bytes ? -1 : 0;
+	return x->t->bytes < y->t->bytes ? 1 : x->t->bytes > y->t->bytes ? -1
+																	 : 0;
 }
 
 static void
 print_summary(load_state *st, double total_seconds)
 {
-	uint64_t	rows = 0,
-				bytes = 0,
-				discarded = 0;
+	uint64_t rows = 0,
+			 bytes = 0,
+			 discarded = 0;
 
 	log_progress_done();
 	if (log_get_level() > LOG_LEVEL_INFO)
@@ -463,8 +464,8 @@ print_summary(load_state *st, double total_seconds)
 	fprintf(stderr, "\n%-40s %12s %12s %9s %12s %10s\n", "table", "rows", "bytes", "seconds", "rows/s", "discarded");
 	for (int i = 0; i < st->njobs; i++)
 	{
-		table_job  *j = &st->jobs[i];
-		char		name[256];
+		table_job *j = &st->jobs[i];
+		char name[256];
 
 		snprintf(name, sizeof(name), "%s.%s", j->t->pg_schema, j->t->pg_name);
 		if (j->skipped)
@@ -484,17 +485,17 @@ print_summary(load_state *st, double total_seconds)
 static load_status
 load_pipe(const load_options *opt)
 {
-	pgconn		c;
-	char	   *schema,
-			   *table;
+	pgconn c;
+	char *schema,
+		*table;
 	const char *dot = strchr(opt->pipe_table, '.');
-	sbuf		sql = SBUF_INIT;
-	PGresult   *res = NULL;
-	tablecopy	tc;
+	sbuf sql = SBUF_INIT;
+	PGresult *res = NULL;
+	tablecopy tc;
 	tablecopy_result r;
 	load_status status = LOAD_FAILED;
-	char	  **columns = NULL;
-	int			ncolumns = 0;
+	char **columns = NULL;
+	int ncolumns = 0;
 	const char *params[2];
 
 	schema = xstrndup(opt->pipe_table, (size_t) (dot - opt->pipe_table));
@@ -508,8 +509,9 @@ load_pipe(const load_options *opt)
 	}
 	params[0] = schema, params[1] = table;
 	if (!pgconn_query(&c, "SELECT a.attname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid "
-					  "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = $1 AND r.relname = $2 "
-					  "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", 2, params, &res))
+						  "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = $1 AND r.relname = $2 "
+						  "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+					  2, params, &res))
 		goto out;
 	ncolumns = PQntuples(res);
 	if (ncolumns == 0)
@@ -571,14 +573,14 @@ out:
 load_status
 load_run(const load_options *opt)
 {
-	load_state	st;
-	pgconn		c = {0};
+	load_state st;
+	pgconn c = { 0 };
 	load_status status = LOAD_FAILED;
-	double		start = now_seconds();
-	bool		pre_done,
-				post_done;
-	char	   *schemas = NULL;
-	uint64_t	discarded = 0;
+	double start = now_seconds();
+	bool pre_done,
+		post_done;
+	char *schemas = NULL;
+	uint64_t discarded = 0;
 
 	if (opt->pipe_table)
 		return load_pipe(opt);

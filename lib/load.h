@@ -7,15 +7,15 @@
 
 typedef struct load_options
 {
-	const char *target;			/* libpq conninfo */
-	const char *target_password;	/* from the config, or NULL */
-	const char *dump_dir;		/* NULL with pipe_table */
-	const char *pipe_table;		/* "schema.table" in PostgreSQL: its CSV comes on stdin */
-	bool		truncate;		/* with pipe_table: empty the table first */
-	int			jobs;
-	bool		schema_only;	/* pre-data and post-data, no rows */
-	bool		data_only;		/* rows only: the tables exist */
-	bool		verify_checksums;
+	const char *target;			 /* libpq conninfo */
+	const char *target_password; /* from the config, or NULL */
+	const char *dump_dir;		 /* NULL with pipe_table */
+	const char *pipe_table;		 /* "schema.table" in PostgreSQL: its CSV comes on stdin */
+	bool truncate;				 /* with pipe_table: empty the table first */
+	int jobs;
+	bool schema_only; /* pre-data and post-data, no rows */
+	bool data_only;	  /* rows only: the tables exist */
+	bool verify_checksums;
 	const char *source_name;
 	const volatile sig_atomic_t *interrupted;
 } load_options;
@@ -23,8 +23,8 @@ typedef struct load_options
 typedef enum load_status
 {
 	LOAD_OK = 0,
-	LOAD_DISCARDED,				/* done, but rows went to sch_chameleon.discarded_rows */
-	LOAD_BAD_INPUT,				/* reported before anything was changed */
+	LOAD_DISCARDED, /* done, but rows went to sch_chameleon.discarded_rows */
+	LOAD_BAD_INPUT, /* reported before anything was changed */
 	LOAD_FAILED,
 	LOAD_INTERRUPTED,
 } load_status;

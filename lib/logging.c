@@ -17,13 +17,13 @@ static const char *log_progname = "chameleon";
 static log_level log_min_level = LOG_LEVEL_INFO;
 static log_format log_fmt = LOG_FORMAT_TEXT;
 static bool log_stderr_tty;
-static bool log_progress_shown;	/* a live line is on screen */
+static bool log_progress_shown; /* a live line is on screen */
 static time_t log_progress_last;
 
 /* Worker threads log too: one line must never interleave with another. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const char *const level_names[] = {"debug", "info", "warning", "error"};
+static const char *const level_names[] = { "debug", "info", "warning", "error" };
 
 void
 log_init(const char *progname)
@@ -78,10 +78,10 @@ clear_progress_line(void)
 static void
 emit(log_level level, bool detail, const char *fmt, va_list ap)
 {
-	sbuf		msg = SBUF_INIT;
-	sbuf		line = SBUF_INIT;
-	va_list		aq;
-	int			n;
+	sbuf msg = SBUF_INIT;
+	sbuf line = SBUF_INIT;
+	va_list aq;
+	int n;
 
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
@@ -94,9 +94,9 @@ emit(log_level level, bool detail, const char *fmt, va_list ap)
 
 	if (log_fmt == LOG_FORMAT_JSON)
 	{
-		char		stamp[32];
+		char stamp[32];
 		struct timespec ts;
-		struct tm	tm;
+		struct tm tm;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
@@ -121,17 +121,17 @@ emit(log_level level, bool detail, const char *fmt, va_list ap)
 	sbuf_release(&line);
 }
 
-#define LOG_FN(name, level) \
-void \
-name(const char *fmt,...) \
-{ \
-	va_list		ap; \
-	if (level < log_min_level) \
-		return; \
-	va_start(ap, fmt); \
-	emit(level, false, fmt, ap); \
-	va_end(ap); \
-}
+#define LOG_FN(name, level)          \
+	void                             \
+	name(const char *fmt, ...)       \
+	{                                \
+		va_list ap;                  \
+		if (level < log_min_level)   \
+			return;                  \
+		va_start(ap, fmt);           \
+		emit(level, false, fmt, ap); \
+		va_end(ap);                  \
+	}
 
 LOG_FN(log_debug, LOG_LEVEL_DEBUG)
 LOG_FN(log_info, LOG_LEVEL_INFO)
@@ -139,9 +139,9 @@ LOG_FN(log_warning, LOG_LEVEL_WARNING)
 LOG_FN(log_error, LOG_LEVEL_ERROR)
 
 void
-log_detail(log_level level, const char *fmt,...)
+log_detail(log_level level, const char *fmt, ...)
 {
-	va_list		ap;
+	va_list ap;
 
 	if (level < log_min_level)
 		return;
@@ -151,11 +151,11 @@ log_detail(log_level level, const char *fmt,...)
 }
 
 void
-log_progress(bool force, const char *fmt,...)
+log_progress(bool force, const char *fmt, ...)
 {
-	va_list		ap;
-	time_t		now = time(NULL);
-	char		text[512];
+	va_list ap;
+	time_t now = time(NULL);
+	char text[512];
 
 	if (log_min_level > LOG_LEVEL_INFO)
 		return;

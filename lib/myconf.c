@@ -11,16 +11,20 @@
 #include "xalloc.h"
 
 static const char *const ssl_modes[] = {
-	"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY",
+	"DISABLED",
+	"PREFERRED",
+	"REQUIRED",
+	"VERIFY_CA",
+	"VERIFY_IDENTITY",
 };
 
 #define URI_OPTIONS "ssl-mode, ssl-ca, ssl-cert, ssl-key, connect-timeout, " \
-	"read-timeout, write-timeout, socket, defaults-file, charset"
+					"read-timeout, write-timeout, socket, defaults-file, charset"
 
 const char *
 myconf_normalize_ssl_mode(const char *text)
 {
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < sizeof(ssl_modes) / sizeof(ssl_modes[0]); i++)
 	{
@@ -29,7 +33,7 @@ myconf_normalize_ssl_mode(const char *text)
 
 		while (*m && *t)
 		{
-			char		c = *t == '-' ? '_' : (char) toupper((unsigned char) *t);
+			char c = *t == '-' ? '_' : (char) toupper((unsigned char) *t);
 
 			if (c != *m)
 				break;
@@ -55,7 +59,7 @@ redact_uri(const char *uri)
 	const char *at = NULL;
 	const char *colon = NULL;
 	const char *p;
-	sbuf		b = SBUF_INIT;
+	sbuf b = SBUF_INIT;
 
 	auth = auth ? auth + 3 : uri;
 	end = auth + strcspn(auth, "/?");
@@ -92,8 +96,8 @@ hex_value(char c)
 static bool
 uri_decode(const char *s, size_t len, const char *what, char **out, sbuf *err)
 {
-	sbuf		b = SBUF_INIT;
-	size_t		i;
+	sbuf b = SBUF_INIT;
+	size_t i;
 
 	*out = NULL;
 	if (len == 0)
@@ -102,8 +106,8 @@ uri_decode(const char *s, size_t len, const char *what, char **out, sbuf *err)
 	{
 		if (s[i] == '%')
 		{
-			int			hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
-			int			lo = i + 2 < len ? hex_value(s[i + 2]) : -1;
+			int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
+			int lo = i + 2 < len ? hex_value(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0 || hi * 16 + lo == 0)
 			{
@@ -125,8 +129,8 @@ uri_decode(const char *s, size_t len, const char *what, char **out, sbuf *err)
 static bool
 parse_int_range(const char *s, size_t len, long min, long max, int *out)
 {
-	long		v = 0;
-	size_t		i;
+	long v = 0;
+	size_t i;
 
 	if (len == 0 || len > 10)
 		return false;
@@ -146,13 +150,13 @@ parse_int_range(const char *s, size_t len, long min, long max, int *out)
 static bool
 option_is(const char *name, size_t len, const char *want)
 {
-	size_t		i;
+	size_t i;
 
 	if (strlen(want) != len)
 		return false;
 	for (i = 0; i < len; i++)
 	{
-		char		c = name[i] == '_' ? '-' : (char) tolower((unsigned char) name[i]);
+		char c = name[i] == '_' ? '-' : (char) tolower((unsigned char) name[i]);
 
 		if (c != want[i])
 			return false;
@@ -164,9 +168,9 @@ option_is(const char *name, size_t len, const char *want)
 static bool
 set_option(myconf *s, const char *name, size_t nlen, const char *val, size_t vlen, sbuf *err)
 {
-	char	  **field = NULL;
-	int		   *ifield = NULL;
-	char	   *value;
+	char **field = NULL;
+	int *ifield = NULL;
+	char *value;
 
 	if (option_is(name, nlen, "ssl-mode"))
 		field = &s->ssl_mode;
@@ -197,7 +201,7 @@ set_option(myconf *s, const char *name, size_t nlen, const char *val, size_t vle
 		return false;
 	if (ifield)
 	{
-		bool		good = value == NULL || parse_int_range(value, strlen(value), 0, INT_MAX, ifield);
+		bool good = value == NULL || parse_int_range(value, strlen(value), 0, INT_MAX, ifield);
 
 		if (!good)
 			sbuf_addf(err, "invalid value \"%s\" for option \"%.*s\": expected a number of seconds",
@@ -212,7 +216,8 @@ set_option(myconf *s, const char *name, size_t nlen, const char *val, size_t vle
 		if (mode == NULL)
 		{
 			sbuf_addf(err, "invalid value \"%s\" for option \"ssl-mode\": expected DISABLED, PREFERRED, "
-					  "REQUIRED, VERIFY_CA or VERIFY_IDENTITY", value);
+						   "REQUIRED, VERIFY_CA or VERIFY_IDENTITY",
+					  value);
 			free(value);
 			return false;
 		}
@@ -347,7 +352,7 @@ parse_uri(const char *uri, myconf *out, sbuf *err)
 
 	while (query && *query)
 	{
-		size_t		len = strcspn(query, "&");
+		size_t len = strcspn(query, "&");
 		const char *eq = memchr(query, '=', len);
 
 		if (len > 0)
@@ -380,9 +385,9 @@ myconf_parse_uri_silent(const char *uri, myconf *out, sbuf *err)
 bool
 myconf_parse_uri(const char *uri, myconf *out)
 {
-	sbuf		err = SBUF_INIT;
-	char	   *shown = redact_uri(uri);
-	bool		good = parse_uri(uri, out, &err);
+	sbuf err = SBUF_INIT;
+	char *shown = redact_uri(uri);
+	bool good = parse_uri(uri, out, &err);
 
 	if (!good)
 	{
@@ -466,7 +471,7 @@ add_encoded(sbuf *b, const char *text, const char *keep)
 char *
 myconf_describe(const myconf *s)
 {
-	sbuf		b = SBUF_INIT;
+	sbuf b = SBUF_INIT;
 
 	sbuf_addstr(&b, "mysql://");
 	if (s->user)

@@ -55,7 +55,7 @@ static bool
 apply_ssl(MYSQL *m, const myconf *s)
 {
 	const char *mode = s->ssl_mode;
-	my_bool		yes = 1;
+	my_bool yes = 1;
 
 	if (s->ssl_ca || s->ssl_cert || s->ssl_key)
 		mysql_ssl_set(m, s->ssl_key, s->ssl_cert, s->ssl_ca, NULL, NULL);
@@ -75,7 +75,7 @@ apply_ssl(MYSQL *m, const myconf *s)
 			mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
 		else
 		{
-			my_bool		no = 0;
+			my_bool no = 0;
 
 			mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
 		}
@@ -89,7 +89,7 @@ apply_ssl(MYSQL *m, const myconf *s)
 static bool
 connect_once(myconn *c, const myconf *s)
 {
-	MYSQL	   *m = mysql_init(NULL);
+	MYSQL *m = mysql_init(NULL);
 	unsigned int timeout = s->connect_timeout > 0 ? (unsigned int) s->connect_timeout : 10;
 	unsigned int rw_timeout;
 
@@ -175,8 +175,8 @@ myconn_open(myconn *c, const myconf *s, int retries)
 	 * Long net timeouts: a reader may pause on a slow disk or pipe.
 	 */
 	if (!myconn_exec(c, "SET time_zone = '+00:00', SESSION sql_mode = '', "
-					 "SESSION net_write_timeout = 3600, SESSION net_read_timeout = 3600, "
-					 "SESSION group_concat_max_len = 1048576"))
+						"SESSION net_write_timeout = 3600, SESSION net_read_timeout = 3600, "
+						"SESSION group_concat_max_len = 1048576"))
 	{
 		myconn_close(c);
 		return false;
@@ -213,7 +213,7 @@ myconn_exec(myconn *c, const char *sql)
 	/* Drain every result so the connection is ready for the next statement. */
 	do
 	{
-		MYSQL_RES  *res = mysql_store_result(c->mysql);
+		MYSQL_RES *res = mysql_store_result(c->mysql);
 
 		if (res)
 			mysql_free_result(res);
@@ -273,7 +273,7 @@ myconn_stream(myconn *c, const char *sql, myresult *r)
 bool
 myresult_next(myresult *r, char ***row, unsigned long **lengths, bool *failed)
 {
-	MYSQL_ROW	mrow = mysql_fetch_row(r->res);
+	MYSQL_ROW mrow = mysql_fetch_row(r->res);
 
 	*failed = false;
 	if (mrow == NULL)
@@ -301,7 +301,7 @@ myresult_free(myresult *r)
 		/* A multi-result call leaves the others pending: drain them. */
 		while (mysql_next_result(r->conn->mysql) == 0)
 		{
-			MYSQL_RES  *more = mysql_store_result(r->conn->mysql);
+			MYSQL_RES *more = mysql_store_result(r->conn->mysql);
 
 			if (more)
 				mysql_free_result(more);
@@ -313,10 +313,10 @@ myresult_free(myresult *r)
 bool
 myconn_query_value(myconn *c, const char *sql, char **out, bool *found)
 {
-	myresult	r;
-	char	  **row;
+	myresult r;
+	char **row;
 	unsigned long *lengths;
-	bool		failed;
+	bool failed;
 
 	*out = NULL;
 	if (found)
@@ -337,7 +337,7 @@ myconn_query_value(myconn *c, const char *sql, char **out, bool *found)
 void
 myconn_escape_literal(myconn *c, sbuf *b, const char *value)
 {
-	size_t		len = strlen(value);
+	size_t len = strlen(value);
 
 	sbuf_grow(b, len * 2 + 1);
 	b->len += mysql_real_escape_string(c->mysql, b->data + b->len, value, len);

@@ -22,29 +22,29 @@ typedef struct st_mysql_res MYSQL_RES;
 typedef enum myconn_failure
 {
 	MYCONN_FAIL_NONE = 0,
-	MYCONN_FAIL_UNREACHABLE,	/* network, server down: worth retrying */
-	MYCONN_FAIL_DENIED,			/* wrong user or password, or no access */
-	MYCONN_FAIL_PRIVILEGE,		/* a statement needs a privilege the user lacks */
+	MYCONN_FAIL_UNREACHABLE, /* network, server down: worth retrying */
+	MYCONN_FAIL_DENIED,		 /* wrong user or password, or no access */
+	MYCONN_FAIL_PRIVILEGE,	 /* a statement needs a privilege the user lacks */
 	MYCONN_FAIL_NO_SUCH_OBJECT,
 	MYCONN_FAIL_OTHER,
 } myconn_failure;
 
 typedef struct myconn
 {
-	MYSQL	   *mysql;			/* owned */
-	char	   *description;	/* owned: mysql://user@host:port, never a password */
-	bool		is_mariadb;
-	unsigned long server_version;	/* e.g. 101106 for 10.11.6 */
-	char	   *version_text;	/* owned: SELECT VERSION() */
+	MYSQL *mysql;	   /* owned */
+	char *description; /* owned: mysql://user@host:port, never a password */
+	bool is_mariadb;
+	unsigned long server_version; /* e.g. 101106 for 10.11.6 */
+	char *version_text;			  /* owned: SELECT VERSION() */
 	myconn_failure failure;
 	unsigned int last_errno;
 } myconn;
 
 typedef struct myresult
 {
-	MYSQL_RES  *res;			/* owned */
+	MYSQL_RES *res; /* owned */
 	unsigned int nfields;
-	myconn	   *conn;
+	myconn *conn;
 } myresult;
 
 /*
@@ -53,35 +53,35 @@ typedef struct myresult
  * every program: utf8mb4, time_zone '+00:00', long network timeouts. Retries
  * an unreachable server `retries` times with backoff. Logs the error once.
  */
-bool		myconn_open(myconn *c, const myconf *s, int retries);
-void		myconn_close(myconn *c);
+bool myconn_open(myconn *c, const myconf *s, int retries);
+void myconn_close(myconn *c);
 
 /* Runs a statement whose result, if any, is discarded. */
-bool		myconn_exec(myconn *c, const char *sql);
+bool myconn_exec(myconn *c, const char *sql);
 
 /* Runs a query and stores its whole result (catalog queries, small results). */
-bool		myconn_query(myconn *c, const char *sql, myresult *r);
+bool myconn_query(myconn *c, const char *sql, myresult *r);
 
 /* Runs a query whose rows are read as they arrive (mysql_use_result): bounded memory. */
-bool		myconn_stream(myconn *c, const char *sql, myresult *r);
+bool myconn_stream(myconn *c, const char *sql, myresult *r);
 
 /*
  * Next row: values and their lengths (binary-safe; a NULL value is a NULL
  * pointer). Returns false at the end, or on an error, which *failed tells.
  */
-bool		myresult_next(myresult *r, char ***row, unsigned long **lengths, bool *failed);
-void		myresult_free(myresult *r);
+bool myresult_next(myresult *r, char ***row, unsigned long **lengths, bool *failed);
+void myresult_free(myresult *r);
 
 /* The first column of the first row into *out (caller frees; NULL for SQL NULL). */
-bool		myconn_query_value(myconn *c, const char *sql, char **out, bool *found);
+bool myconn_query_value(myconn *c, const char *sql, char **out, bool *found);
 
 /* The server's id of this session, for KILL QUERY from another session. */
 unsigned long myconn_thread_id(myconn *c);
 
 /* Runs a statement and reports success without logging a failure. */
-bool		myconn_exec_quiet(myconn *c, const char *sql);
+bool myconn_exec_quiet(myconn *c, const char *sql);
 
 /* Escapes a string as the body of a '...' literal for this connection. */
-void		myconn_escape_literal(myconn *c, sbuf *b, const char *value);
+void myconn_escape_literal(myconn *c, sbuf *b, const char *value);
 
 #endif

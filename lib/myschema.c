@@ -37,7 +37,7 @@ compare_tables(const void *a, const void *b)
 {
 	const cat_table *x = a;
 	const cat_table *y = b;
-	int			r = strcmp(x->schema, y->schema);
+	int r = strcmp(x->schema, y->schema);
 
 	return r ? r : strcmp(x->name, y->name);
 }
@@ -46,7 +46,7 @@ compare_tables(const void *a, const void *b)
 static cat_table *
 lookup(catalog *c, const char *schema, const char *name)
 {
-	cat_table	key = {.schema = (char *) schema,.name = (char *) name};
+	cat_table key = { .schema = (char *) schema, .name = (char *) name };
 
 	return bsearch(&key, c->tables, (size_t) c->ntables, sizeof(cat_table), compare_tables);
 }
@@ -54,15 +54,15 @@ lookup(catalog *c, const char *schema, const char *name)
 static bool
 read_tables(myconn *conn, const char *schema, const tablefilter *filter, catalog *c)
 {
-	sbuf		sql = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	sbuf sql = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
-	int			cap = 0;
+	bool failed;
+	int cap = 0;
 
 	sbuf_addstr(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COMMENT, AUTO_INCREMENT, "
-				"TABLE_ROWS, DATA_LENGTH FROM information_schema.TABLES");
+					  "TABLE_ROWS, DATA_LENGTH FROM information_schema.TABLES");
 	add_schema_condition(&sql, "TABLE_SCHEMA", schema);
 	sbuf_addstr(&sql, " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')");
 	if (!myconn_query(conn, sql.data, &r))
@@ -72,7 +72,7 @@ read_tables(myconn *conn, const char *schema, const tablefilter *filter, catalog
 	}
 	while (myresult_next(&r, &row, &len, &failed))
 	{
-		cat_table  *t;
+		cat_table *t;
 
 		if (!tablefilter_match(filter, row[0], row[1]))
 			continue;
@@ -107,16 +107,16 @@ read_tables(myconn *conn, const char *schema, const tablefilter *filter, catalog
 static bool
 read_checks(myconn *conn, const char *schema, catalog *c)
 {
-	sbuf		sql = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	sbuf sql = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
+	bool failed;
 
 	if (!conn->is_mariadb)
 		return true;
 	sbuf_addstr(&sql, "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
-				"FROM information_schema.CHECK_CONSTRAINTS");
+					  "FROM information_schema.CHECK_CONSTRAINTS");
 	add_schema_condition(&sql, "CONSTRAINT_SCHEMA", schema);
 	if (!myconn_query(conn, sql.data, &r))
 	{
@@ -125,9 +125,9 @@ read_checks(myconn *conn, const char *schema, catalog *c)
 	}
 	while (myresult_next(&r, &row, &len, &failed))
 	{
-		cat_table  *t = lookup(c, row[0], row[1]);
-		sbuf		json_check = SBUF_INIT;
-		bool		is_json = false;
+		cat_table *t = lookup(c, row[0], row[1]);
+		sbuf json_check = SBUF_INIT;
+		bool is_json = false;
 
 		if (t == NULL || row[3] == NULL)
 			continue;
@@ -158,15 +158,15 @@ read_checks(myconn *conn, const char *schema, catalog *c)
 static bool
 read_columns(myconn *conn, const char *schema, catalog *c)
 {
-	sbuf		sql = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	sbuf sql = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
+	bool failed;
 
 	sbuf_addstr(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, "
-				"COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, CHARACTER_SET_NAME, "
-				"COLLATION_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS");
+					  "COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, CHARACTER_SET_NAME, "
+					  "COLLATION_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS");
 	add_schema_condition(&sql, "TABLE_SCHEMA", schema);
 	sbuf_addstr(&sql, " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION");
 	if (!myconn_query(conn, sql.data, &r))
@@ -176,7 +176,7 @@ read_columns(myconn *conn, const char *schema, catalog *c)
 	}
 	while (myresult_next(&r, &row, &len, &failed))
 	{
-		cat_table  *t = lookup(c, row[0], row[1]);
+		cat_table *t = lookup(c, row[0], row[1]);
 		cat_column *col;
 
 		if (t == NULL)
@@ -212,7 +212,7 @@ read_columns(myconn *conn, const char *schema, catalog *c)
 static void
 quote_mysql8_default(cat_column *col)
 {
-	sbuf		quoted = SBUF_INIT;
+	sbuf quoted = SBUF_INIT;
 
 	switch (col->type.kind)
 	{
@@ -247,11 +247,11 @@ quote_mysql8_default(cat_column *col)
 static bool
 parse_types(catalog *c, bool is_mariadb)
 {
-	sbuf		err = SBUF_INIT;
+	sbuf err = SBUF_INIT;
 
 	for (int i = 0; i < c->ntables; i++)
 	{
-		cat_table  *t = &c->tables[i];
+		cat_table *t = &c->tables[i];
 
 		for (int j = 0; j < t->ncols; j++)
 		{
@@ -275,15 +275,15 @@ parse_types(catalog *c, bool is_mariadb)
 static bool
 read_indexes(myconn *conn, const char *schema, catalog *c)
 {
-	sbuf		sql = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	sbuf sql = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
+	bool failed;
 
 	/* Rows of one index arrive together and in column order. */
 	sbuf_addstr(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, "
-				"SUB_PART, INDEX_TYPE, INDEX_COMMENT FROM information_schema.STATISTICS");
+					  "SUB_PART, INDEX_TYPE, INDEX_COMMENT FROM information_schema.STATISTICS");
 	add_schema_condition(&sql, "TABLE_SCHEMA", schema);
 	sbuf_addstr(&sql, " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX");
 	if (!myconn_query(conn, sql.data, &r))
@@ -293,8 +293,8 @@ read_indexes(myconn *conn, const char *schema, catalog *c)
 	}
 	while (myresult_next(&r, &row, &len, &failed))
 	{
-		cat_table  *t = lookup(c, row[0], row[1]);
-		cat_index  *ix = NULL;
+		cat_table *t = lookup(c, row[0], row[1]);
+		cat_index *ix = NULL;
 
 		if (t == NULL)
 			continue;
@@ -332,12 +332,12 @@ read_indexes(myconn *conn, const char *schema, catalog *c)
 	/* The primary key goes first, whatever order the server's collation gave. */
 	for (int i = 0; i < c->ntables; i++)
 	{
-		cat_table  *t = &c->tables[i];
+		cat_table *t = &c->tables[i];
 
 		for (int j = 1; j < t->nindexes; j++)
 			if (t->indexes[j].primary)
 			{
-				cat_index	pk = t->indexes[j];
+				cat_index pk = t->indexes[j];
 
 				memmove(&t->indexes[1], &t->indexes[0], sizeof(cat_index) * (size_t) j);
 				t->indexes[0] = pk;
@@ -349,22 +349,22 @@ read_indexes(myconn *conn, const char *schema, catalog *c)
 static bool
 read_foreign_keys(myconn *conn, const char *schema, catalog *c)
 {
-	sbuf		sql = SBUF_INIT;
-	myresult	r;
-	char	  **row;
+	sbuf sql = SBUF_INIT;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
+	bool failed;
 
 	sbuf_addstr(&sql, "SELECT k.CONSTRAINT_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, "
-				"k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
-				"rc.UPDATE_RULE, rc.DELETE_RULE "
-				"FROM information_schema.KEY_COLUMN_USAGE k "
-				"JOIN information_schema.REFERENTIAL_CONSTRAINTS rc "
-				"ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND rc.TABLE_NAME = k.TABLE_NAME "
-				"AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME");
+					  "k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
+					  "rc.UPDATE_RULE, rc.DELETE_RULE "
+					  "FROM information_schema.KEY_COLUMN_USAGE k "
+					  "JOIN information_schema.REFERENTIAL_CONSTRAINTS rc "
+					  "ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND rc.TABLE_NAME = k.TABLE_NAME "
+					  "AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME");
 	add_schema_condition(&sql, "k.CONSTRAINT_SCHEMA", schema);
 	sbuf_addstr(&sql, " AND k.REFERENCED_TABLE_NAME IS NOT NULL "
-				"ORDER BY k.CONSTRAINT_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION");
+					  "ORDER BY k.CONSTRAINT_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION");
 	if (!myconn_query(conn, sql.data, &r))
 	{
 		sbuf_release(&sql);
@@ -372,15 +372,15 @@ read_foreign_keys(myconn *conn, const char *schema, catalog *c)
 	}
 	while (myresult_next(&r, &row, &len, &failed))
 	{
-		cat_table  *t = lookup(c, row[0], row[1]);
-		cat_fk	   *fk = NULL;
+		cat_table *t = lookup(c, row[0], row[1]);
+		cat_fk *fk = NULL;
 
 		if (t == NULL)
 			continue;
 		if (lookup(c, row[4], row[5]) == NULL)
 		{
 			log_info("foreign key \"%s\" of table \"%s.%s\" references \"%s.%s\", which is not selected: the key is left out",
-						row[2], t->schema, t->name, row[4], row[5]);
+					 row[2], t->schema, t->name, row[4], row[5]);
 			continue;
 		}
 		for (int i = 0; i < t->nfks; i++)
@@ -412,19 +412,19 @@ static bool
 read_objects(myconn *conn, const char *schema, const tablefilter *filter, catalog *c)
 {
 	static const char *const queries[][3] = {
-		{"VIEW", "TABLE_SCHEMA", "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.VIEWS"},
-		{"TRIGGER", "TRIGGER_SCHEMA", "SELECT TRIGGER_SCHEMA, TRIGGER_NAME FROM information_schema.TRIGGERS"},
-		{"ROUTINE", "ROUTINE_SCHEMA", "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"},
-		{"EVENT", "EVENT_SCHEMA", "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"},
+		{ "VIEW", "TABLE_SCHEMA", "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.VIEWS" },
+		{ "TRIGGER", "TRIGGER_SCHEMA", "SELECT TRIGGER_SCHEMA, TRIGGER_NAME FROM information_schema.TRIGGERS" },
+		{ "ROUTINE", "ROUTINE_SCHEMA", "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES" },
+		{ "EVENT", "EVENT_SCHEMA", "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS" },
 	};
 
 	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++)
 	{
-		sbuf		sql = SBUF_INIT;
-		myresult	r;
-		char	  **row;
+		sbuf sql = SBUF_INIT;
+		myresult r;
+		char **row;
 		unsigned long *len;
-		bool		failed;
+		bool failed;
 
 		sbuf_addstr(&sql, queries[q][2]);
 		add_schema_condition(&sql, queries[q][1], schema);
@@ -440,7 +440,7 @@ read_objects(myconn *conn, const char *schema, const tablefilter *filter, catalo
 			/* A view or trigger is listed when its schema is part of the migration. */
 			if (filter->ninclude > 0 && !tablefilter_match(filter, row[0], row[1]))
 			{
-				bool		schema_selected = false;
+				bool schema_selected = false;
 
 				for (int i = 0; i < c->ntables && !schema_selected; i++)
 					schema_selected = strcmp(c->tables[i].schema, row[0]) == 0;
@@ -465,12 +465,13 @@ read_objects(myconn *conn, const char *schema, const tablefilter *filter, catalo
 static void
 warn_hidden_triggers(myconn *conn)
 {
-	char	   *count = NULL;
+	char *count = NULL;
 
 	if (!myconn_query_value(conn, "SELECT (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES "
-							"WHERE PRIVILEGE_TYPE = 'TRIGGER' AND GRANTEE = " MYCONN_CURRENT_GRANTEE ") + "
-							"(SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES "
-							"WHERE PRIVILEGE_TYPE = 'TRIGGER' AND GRANTEE = " MYCONN_CURRENT_GRANTEE ")", &count, NULL))
+								  "WHERE PRIVILEGE_TYPE = 'TRIGGER' AND GRANTEE = " MYCONN_CURRENT_GRANTEE ") + "
+								  "(SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES "
+								  "WHERE PRIVILEGE_TYPE = 'TRIGGER' AND GRANTEE = " MYCONN_CURRENT_GRANTEE ")",
+							&count, NULL))
 		return;
 	if (count && strcmp(count, "0") == 0)
 		log_warning("the user has no TRIGGER privilege, so MySQL does not show it the triggers: "

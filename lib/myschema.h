@@ -17,7 +17,7 @@
  * a warning. Returns false after logging on a query failure or a column type
  * it does not know. The caller releases out with catalog_release().
  */
-bool		myschema_read(myconn *c, const char *schema, const tablefilter *filter, bool with_objects,
-						  catalog *out);
+bool myschema_read(myconn *c, const char *schema, const tablefilter *filter, bool with_objects,
+				   catalog *out);
 
 #endif

@@ -4,7 +4,7 @@
 uint32_t
 namehash_fnv1a(const char *s, size_t len)
 {
-	uint32_t	h = 2166136261u;
+	uint32_t h = 2166136261u;
 
 	for (size_t i = 0; i < len; i++)
 	{

@@ -6,6 +6,6 @@
 #include <stdint.h>
 
 /* FNV-1a of the bytes: the same on every run and platform, so names stay stable. */
-uint32_t	namehash_fnv1a(const char *s, size_t len);
+uint32_t namehash_fnv1a(const char *s, size_t len);
 
 #endif

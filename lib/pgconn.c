@@ -18,7 +18,7 @@ pgconn_describe_conninfo(const char *conninfo)
 			   *port = NULL,
 			   *user = NULL,
 			   *db = NULL;
-	char	   *out;
+	char *out;
 
 	if (opts == NULL)
 		return xstrdup("(invalid connection string)");
@@ -46,7 +46,7 @@ set_error(pgconn *c, const PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	size_t		len;
+	size_t len;
 
 	snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
 	free(c->last_error);
@@ -92,7 +92,7 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 {
 	const char *keys[5];
 	const char *vals[5];
-	int			n = 0;
+	int n = 0;
 	unsigned int delay_ms = 250;
 
 	memset(c, 0, sizeof(*c));
@@ -127,7 +127,7 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 	PQsetNoticeReceiver(c->conn, on_notice, NULL);
 	/* The dump's text forms assume these: UTC for timestamptz, ISO dates. */
 	return pgconn_exec(c, "SET client_encoding = 'UTF8'; SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; "
-					   "SET intervalstyle = 'postgres'; SET extra_float_digits = 1");
+						  "SET intervalstyle = 'postgres'; SET extra_float_digits = 1");
 }
 
 void
@@ -143,7 +143,7 @@ pgconn_close(pgconn *c)
 static bool
 run(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult **out, bool quiet)
 {
-	PGresult   *res;
+	PGresult *res;
 	ExecStatusType st;
 
 	if (nparams == 0 && out == NULL)
@@ -196,7 +196,7 @@ pgconn_try_query(pgconn *c, const char *sql, int nparams, const char *const *par
 bool
 pgconn_copy_begin(pgconn *c, const char *sql)
 {
-	PGresult   *res = PQexec(c->conn, sql);
+	PGresult *res = PQexec(c->conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 	{
@@ -214,7 +214,7 @@ pgconn_copy_data(pgconn *c, const char *data, size_t len)
 	/* libpq takes an int: feed a huge block in pieces. */
 	while (len > 0)
 	{
-		int			piece = len > (1 << 30) ? (1 << 30) : (int) len;
+		int piece = len > (1 << 30) ? (1 << 30) : (int) len;
 
 		if (PQputCopyData(c->conn, data, piece) != 1)
 		{
@@ -230,8 +230,8 @@ pgconn_copy_data(pgconn *c, const char *data, size_t len)
 bool
 pgconn_copy_end(pgconn *c, const char *abort_reason)
 {
-	PGresult   *res;
-	bool		ok = true;
+	PGresult *res;
+	bool ok = true;
 
 	if (PQputCopyEnd(c->conn, abort_reason) != 1)
 	{

@@ -10,10 +10,10 @@ typedef struct pg_result PGresult;
 
 typedef struct pgconn
 {
-	PGconn	   *conn;			/* owned */
-	char	   *description;	/* owned: host:port/db as user, never a password */
-	char		sqlstate[6];	/* of the last failure, "" when it was not the server's */
-	char	   *last_error;		/* owned: the last failure's primary message */
+	PGconn *conn;	   /* owned */
+	char *description; /* owned: host:port/db as user, never a password */
+	char sqlstate[6];  /* of the last failure, "" when it was not the server's */
+	char *last_error;  /* owned: the last failure's primary message */
 } pgconn;
 
 /*
@@ -22,34 +22,34 @@ typedef struct pgconn
  * Retries a server that does not answer `retries` times with backoff.
  * Logs the error once, without the password.
  */
-bool		pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries);
-void		pgconn_close(pgconn *c);
+bool pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries);
+void pgconn_close(pgconn *c);
 
 /* A conninfo described without its password; caller frees. */
-char	   *pgconn_describe_conninfo(const char *conninfo);
+char *pgconn_describe_conninfo(const char *conninfo);
 
 /* Runs SQL (several statements allowed) expecting no rows; logs a failure. */
-bool		pgconn_exec(pgconn *c, const char *sql);
+bool pgconn_exec(pgconn *c, const char *sql);
 
 /* The same, but a failure is only recorded (sqlstate, last_error), not logged. */
-bool		pgconn_try_exec(pgconn *c, const char *sql);
+bool pgconn_try_exec(pgconn *c, const char *sql);
 
 /* Runs a query with text parameters; *res is the caller's (PQclear). Logs a failure. */
-bool		pgconn_query(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult **res);
+bool pgconn_query(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult **res);
 
 /* The same without logging a failure. */
-bool		pgconn_try_query(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult **res);
+bool pgconn_try_query(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult **res);
 
 /* Starts COPY ... FROM STDIN. */
-bool		pgconn_copy_begin(pgconn *c, const char *sql);
-bool		pgconn_copy_data(pgconn *c, const char *data, size_t len);
+bool pgconn_copy_begin(pgconn *c, const char *sql);
+bool pgconn_copy_data(pgconn *c, const char *data, size_t len);
 
 /*
  * Ends the COPY: with abort_reason non-NULL the server is told to fail it.
  * Returns true only when the server accepted every row: constraint and
  * encoding errors appear only here. A failure is recorded, not logged.
  */
-bool		pgconn_copy_end(pgconn *c, const char *abort_reason);
+bool pgconn_copy_end(pgconn *c, const char *abort_reason);
 
 /* The primary message of the last failure. */
 const char *pgconn_error(const pgconn *c);

@@ -13,8 +13,8 @@
 static char *
 variable(myconn *c, const char *name)
 {
-	char	   *sql = xasprintf("SELECT @@GLOBAL.%s", name);
-	char	   *value = NULL;
+	char *sql = xasprintf("SELECT @@GLOBAL.%s", name);
+	char *value = NULL;
 
 	/* A variable the server does not have reads as NULL, not as a failure. */
 	if (!myconn_query_value(c, sql, &value, NULL))
@@ -27,14 +27,15 @@ variable(myconn *c, const char *name)
 static bool
 read_privileges(myconn *c, sbuf *privs)
 {
-	myresult	r;
-	char	  **row;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
+	bool failed;
 
 	sbuf_addch(privs, ',');
 	if (!myconn_query(c, "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES "
-					  "WHERE GRANTEE = " MYCONN_CURRENT_GRANTEE, &r))
+						 "WHERE GRANTEE = " MYCONN_CURRENT_GRANTEE,
+					  &r))
 		return false;
 	while (myresult_next(&r, &row, &len, &failed))
 		if (row[0])
@@ -46,7 +47,7 @@ read_privileges(myconn *c, sbuf *privs)
 static bool
 has_privilege(const sbuf *privs, const char *name)
 {
-	char		key[64];
+	char key[64];
 
 	snprintf(key, sizeof(key), ",%s,", name);
 	return strstr(privs->data, key) != NULL || strstr(privs->data, ",ALL PRIVILEGES,") != NULL;
@@ -55,10 +56,10 @@ has_privilege(const sbuf *privs, const char *name)
 static bool
 check_binlog(myconn *c)
 {
-	bool		ok = true;
-	char	   *log_bin = variable(c, "log_bin");
-	char	   *format = variable(c, "binlog_format");
-	char	   *image = variable(c, "binlog_row_image");
+	bool ok = true;
+	char *log_bin = variable(c, "log_bin");
+	char *format = variable(c, "binlog_format");
+	char *image = variable(c, "binlog_row_image");
 
 	if (log_bin == NULL || (strcmp(log_bin, "1") != 0 && strcasecmp(log_bin, "ON") != 0))
 	{
@@ -84,8 +85,8 @@ check_binlog(myconn *c)
 bool
 preflight_check(myconn *c, unsigned needs, unsigned *failed)
 {
-	sbuf		privs = SBUF_INIT;
-	bool		ok = true;
+	sbuf privs = SBUF_INIT;
+	bool ok = true;
 
 	*failed = 0;
 	if (!read_privileges(c, &privs))

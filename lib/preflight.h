@@ -8,9 +8,9 @@
 
 typedef enum preflight_need
 {
-	PREFLIGHT_SNAPSHOT = 1 << 0,	/* FLUSH TABLES WITH READ LOCK: RELOAD */
-	PREFLIGHT_BINLOG = 1 << 1,	/* binlog on, ROW format, SHOW MASTER STATUS */
-	PREFLIGHT_REPLICA = 1 << 2, /* reading the binlog as a replica: REPLICATION SLAVE */
+	PREFLIGHT_SNAPSHOT = 1 << 0, /* FLUSH TABLES WITH READ LOCK: RELOAD */
+	PREFLIGHT_BINLOG = 1 << 1,	 /* binlog on, ROW format, SHOW MASTER STATUS */
+	PREFLIGHT_REPLICA = 1 << 2,	 /* reading the binlog as a replica: REPLICATION SLAVE */
 } preflight_need;
 
 /*
@@ -20,6 +20,6 @@ typedef enum preflight_need
  * Returns false when anything required is missing; *failed then holds the
  * needs that were not met.
  */
-bool		preflight_check(myconn *c, unsigned needs, unsigned *failed);
+bool preflight_check(myconn *c, unsigned needs, unsigned *failed);
 
 #endif

@@ -9,7 +9,7 @@
 #include "xalloc.h"
 
 /* Shared by every empty buffer, so data is never NULL; never written to. */
-char		sbuf_empty_string[1];
+char sbuf_empty_string[1];
 
 void
 sbuf_init(sbuf *b, size_t hint)
@@ -32,8 +32,8 @@ sbuf_release(sbuf *b)
 void
 sbuf_grow(sbuf *b, size_t extra)
 {
-	size_t		need = b->len + extra + 1;
-	size_t		cap;
+	size_t need = b->len + extra + 1;
+	size_t cap;
 
 	if (need <= b->cap)
 		return;
@@ -72,10 +72,10 @@ sbuf_addstr(sbuf *b, const char *s)
 }
 
 void
-sbuf_addf(sbuf *b, const char *fmt,...)
+sbuf_addf(sbuf *b, const char *fmt, ...)
 {
-	va_list		ap;
-	int			n;
+	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(b->data + b->len, b->cap ? b->cap - b->len : 0, fmt, ap);
@@ -95,7 +95,7 @@ sbuf_addf(sbuf *b, const char *fmt,...)
 char *
 sbuf_detach(sbuf *b, size_t *len)
 {
-	char	   *p;
+	char *p;
 
 	if (b->cap == 0)
 		sbuf_grow(b, 0);

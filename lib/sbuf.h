@@ -13,24 +13,27 @@
  */
 typedef struct sbuf
 {
-	char	   *data;
-	size_t		len;
-	size_t		cap;
+	char *data;
+	size_t len;
+	size_t cap;
 } sbuf;
 
-#define SBUF_INIT { sbuf_empty_string, 0, 0 }
+#define SBUF_INIT               \
+	{                           \
+		sbuf_empty_string, 0, 0 \
+	}
 extern char sbuf_empty_string[];
 
-void		sbuf_init(sbuf *b, size_t hint);
-void		sbuf_release(sbuf *b);
-void		sbuf_grow(sbuf *b, size_t extra);
-void		sbuf_reset(sbuf *b);
-void		sbuf_add(sbuf *b, const void *data, size_t len);
-void		sbuf_addstr(sbuf *b, const char *s);
-void		sbuf_addf(sbuf *b, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+void sbuf_init(sbuf *b, size_t hint);
+void sbuf_release(sbuf *b);
+void sbuf_grow(sbuf *b, size_t extra);
+void sbuf_reset(sbuf *b);
+void sbuf_add(sbuf *b, const void *data, size_t len);
+void sbuf_addstr(sbuf *b, const char *s);
+void sbuf_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Hands the content to the caller (who frees it) and leaves b empty. */
-char	   *sbuf_detach(sbuf *b, size_t *len);
+char *sbuf_detach(sbuf *b, size_t *len);
 
 static inline void
 sbuf_addch(sbuf *b, char c)

@@ -21,8 +21,8 @@ now_ms(void)
 static void
 stamp_now(binlog_coordinates *c)
 {
-	time_t		t = time(NULL);
-	struct tm	tm;
+	time_t t = time(NULL);
+	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	strftime(c->taken_at, sizeof(c->taken_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -32,18 +32,18 @@ static bool
 begin_snapshot(myconn *c)
 {
 	return myconn_exec(c, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ") &&
-		myconn_exec(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
+		   myconn_exec(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
 }
 
 /* Reads file/pos with SHOW MASTER STATUS, and the GTID set, under the lock. */
 static bool
 read_master_status(myconn *c, binlog_coordinates *coords)
 {
-	myresult	r;
-	char	  **row;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
-	char	   *value;
+	bool failed;
+	char *value;
 
 	if (!myconn_query(c, "SHOW MASTER STATUS", &r))
 		return false;
@@ -73,7 +73,7 @@ read_master_status(myconn *c, binlog_coordinates *coords)
 static bool
 read_server_identity(myconn *c, binlog_coordinates *coords)
 {
-	char	   *value;
+	char *value;
 
 	coords->flavor = xstrdup(c->is_mariadb ? "mariadb" : "mysql");
 	coords->version = xstrdup(c->version_text);
@@ -94,8 +94,8 @@ read_server_identity(myconn *c, binlog_coordinates *coords)
 bool
 snapshot_take(myconn *main_conn, myconn *workers, int nworkers, binlog_coordinates *coords)
 {
-	double		start;
-	bool		ok = true;
+	double start;
+	bool ok = true;
 
 	memset(coords, 0, sizeof(*coords));
 	if (!read_server_identity(main_conn, coords))
@@ -132,10 +132,10 @@ snapshot_take(myconn *main_conn, myconn *workers, int nworkers, binlog_coordinat
 bool
 snapshot_take_single(myconn *conn, binlog_coordinates *coords)
 {
-	myresult	r;
-	char	  **row;
+	myresult r;
+	char **row;
 	unsigned long *len;
-	bool		failed;
+	bool failed;
 
 	if (!conn->is_mariadb)
 		return snapshot_take(conn, conn, 1, coords);

@@ -13,7 +13,7 @@
 static bool
 has_sql(const char *s, size_t len)
 {
-	size_t		i = 0;
+	size_t i = 0;
 
 	while (i < len)
 	{
@@ -66,7 +66,7 @@ sqlscript_parse(const char *text, sql_script *out)
 	while (*p)
 	{
 		const char *eol = strchr(p, '\n');
-		size_t		linelen = eol ? (size_t) (eol - p) : strlen(p);
+		size_t linelen = eol ? (size_t) (eol - p) : strlen(p);
 		const char *next = eol ? eol + 1 : p + linelen;
 
 		if (strncmp(p, SECTION_MARK, strlen(SECTION_MARK)) == 0)

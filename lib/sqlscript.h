@@ -6,15 +6,15 @@
 
 typedef struct sql_section
 {
-	char	   *name;			/* owned: from "-- section: NAME", or "main" */
-	char	  **statements;		/* owned */
-	int			nstatements;
+	char *name;		   /* owned: from "-- section: NAME", or "main" */
+	char **statements; /* owned */
+	int nstatements;
 } sql_section;
 
 typedef struct sql_script
 {
-	sql_section *sections;		/* owned */
-	int			nsections;
+	sql_section *sections; /* owned */
+	int nsections;
 } sql_script;
 
 /*
@@ -23,7 +23,7 @@ typedef struct sql_script
  * form cham-dump writes; the statements of a section may run in parallel).
  * Pieces holding only comments and blanks are dropped.
  */
-void		sqlscript_parse(const char *text, sql_script *out);
-void		sqlscript_release(sql_script *s);
+void sqlscript_parse(const char *text, sql_script *out);
+void sqlscript_release(sql_script *s);
 
 #endif

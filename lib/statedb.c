@@ -14,73 +14,73 @@
 #define STATEDB_LOCK_KEY 0x6368616d
 
 static const char *const statedb_ddl =
-"CREATE SCHEMA IF NOT EXISTS sch_chameleon;\n"
-"CREATE TABLE IF NOT EXISTS sch_chameleon.sources (\n"
-"  source_name text PRIMARY KEY,\n"
-"  status text NOT NULL CHECK (status IN ('loading', 'loaded', 'replicating', 'stopped', 'detached')),\n"
-"  dest_schemas text[] NOT NULL DEFAULT '{}',\n"
-"  mysql_address text,\n"
-"  dump_id text,\n"
-"  pre_data_done boolean NOT NULL DEFAULT false,\n"
-"  post_data_done boolean NOT NULL DEFAULT false,\n"
-"  dump_taken_at timestamptz,\n"
-"  created_at timestamptz NOT NULL DEFAULT now(),\n"
-"  updated_at timestamptz NOT NULL DEFAULT now());\n"
-"CREATE TABLE IF NOT EXISTS sch_chameleon.positions (\n"
-"  source_name text PRIMARY KEY REFERENCES sch_chameleon.sources ON DELETE CASCADE,\n"
-"  binlog_file text,\n"
-"  binlog_pos bigint,\n"
-"  gtid text,\n"
-"  event_time timestamptz,\n"
-"  applied_at timestamptz NOT NULL DEFAULT now());\n"
-"CREATE TABLE IF NOT EXISTS sch_chameleon.tables (\n"
-"  source_name text NOT NULL REFERENCES sch_chameleon.sources ON DELETE CASCADE,\n"
-"  source_schema text NOT NULL,\n"
-"  source_table text NOT NULL,\n"
-"  pg_schema text NOT NULL,\n"
-"  pg_table text NOT NULL,\n"
-"  status text NOT NULL DEFAULT 'loaded',\n"
-"  dump_id text,\n"
-"  binlog_file text,\n"
-"  binlog_pos bigint,\n"
-"  gtid text,\n"
-"  rows_loaded bigint,\n"
-"  loaded_at timestamptz NOT NULL DEFAULT now(),\n"
-"  error text,\n"
-"  PRIMARY KEY (source_name, source_schema, source_table));\n"
-"CREATE TABLE IF NOT EXISTS sch_chameleon.discarded_rows (\n"
-"  id bigserial PRIMARY KEY,\n"
-"  source_name text NOT NULL,\n"
-"  source_schema text,\n"
-"  source_table text,\n"
-"  pg_schema text,\n"
-"  pg_table text,\n"
-"  operation text NOT NULL,\n"
-"  row_data jsonb,\n"
-"  raw_data bytea,\n"
-"  error text NOT NULL,\n"
-"  sqlstate text,\n"
-"  binlog_file text,\n"
-"  binlog_pos bigint,\n"
-"  discarded_at timestamptz NOT NULL DEFAULT now());\n"
-"CREATE TABLE IF NOT EXISTS sch_chameleon.ddl_log (\n"
-"  id bigserial PRIMARY KEY,\n"
-"  source_name text NOT NULL,\n"
-"  binlog_file text,\n"
-"  binlog_pos bigint,\n"
-"  gtid text,\n"
-"  schema_name text,\n"
-"  statement text NOT NULL,\n"
-"  translation text,\n"
-"  applied boolean NOT NULL,\n"
-"  error text,\n"
-"  logged_at timestamptz NOT NULL DEFAULT now());\n";
+	"CREATE SCHEMA IF NOT EXISTS sch_chameleon;\n"
+	"CREATE TABLE IF NOT EXISTS sch_chameleon.sources (\n"
+	"  source_name text PRIMARY KEY,\n"
+	"  status text NOT NULL CHECK (status IN ('loading', 'loaded', 'replicating', 'stopped', 'detached')),\n"
+	"  dest_schemas text[] NOT NULL DEFAULT '{}',\n"
+	"  mysql_address text,\n"
+	"  dump_id text,\n"
+	"  pre_data_done boolean NOT NULL DEFAULT false,\n"
+	"  post_data_done boolean NOT NULL DEFAULT false,\n"
+	"  dump_taken_at timestamptz,\n"
+	"  created_at timestamptz NOT NULL DEFAULT now(),\n"
+	"  updated_at timestamptz NOT NULL DEFAULT now());\n"
+	"CREATE TABLE IF NOT EXISTS sch_chameleon.positions (\n"
+	"  source_name text PRIMARY KEY REFERENCES sch_chameleon.sources ON DELETE CASCADE,\n"
+	"  binlog_file text,\n"
+	"  binlog_pos bigint,\n"
+	"  gtid text,\n"
+	"  event_time timestamptz,\n"
+	"  applied_at timestamptz NOT NULL DEFAULT now());\n"
+	"CREATE TABLE IF NOT EXISTS sch_chameleon.tables (\n"
+	"  source_name text NOT NULL REFERENCES sch_chameleon.sources ON DELETE CASCADE,\n"
+	"  source_schema text NOT NULL,\n"
+	"  source_table text NOT NULL,\n"
+	"  pg_schema text NOT NULL,\n"
+	"  pg_table text NOT NULL,\n"
+	"  status text NOT NULL DEFAULT 'loaded',\n"
+	"  dump_id text,\n"
+	"  binlog_file text,\n"
+	"  binlog_pos bigint,\n"
+	"  gtid text,\n"
+	"  rows_loaded bigint,\n"
+	"  loaded_at timestamptz NOT NULL DEFAULT now(),\n"
+	"  error text,\n"
+	"  PRIMARY KEY (source_name, source_schema, source_table));\n"
+	"CREATE TABLE IF NOT EXISTS sch_chameleon.discarded_rows (\n"
+	"  id bigserial PRIMARY KEY,\n"
+	"  source_name text NOT NULL,\n"
+	"  source_schema text,\n"
+	"  source_table text,\n"
+	"  pg_schema text,\n"
+	"  pg_table text,\n"
+	"  operation text NOT NULL,\n"
+	"  row_data jsonb,\n"
+	"  raw_data bytea,\n"
+	"  error text NOT NULL,\n"
+	"  sqlstate text,\n"
+	"  binlog_file text,\n"
+	"  binlog_pos bigint,\n"
+	"  discarded_at timestamptz NOT NULL DEFAULT now());\n"
+	"CREATE TABLE IF NOT EXISTS sch_chameleon.ddl_log (\n"
+	"  id bigserial PRIMARY KEY,\n"
+	"  source_name text NOT NULL,\n"
+	"  binlog_file text,\n"
+	"  binlog_pos bigint,\n"
+	"  gtid text,\n"
+	"  schema_name text,\n"
+	"  statement text NOT NULL,\n"
+	"  translation text,\n"
+	"  applied boolean NOT NULL,\n"
+	"  error text,\n"
+	"  logged_at timestamptz NOT NULL DEFAULT now());\n";
 
 bool
 statedb_ensure(pgconn *c)
 {
-	char		lock[96];
-	bool		ok;
+	char lock[96];
+	bool ok;
 
 	snprintf(lock, sizeof(lock), "BEGIN; SELECT pg_advisory_xact_lock(%d)", STATEDB_LOCK_KEY);
 	if (!pgconn_exec(c, lock))
@@ -103,7 +103,7 @@ bool
 statedb_source_loading(pgconn *c, const char *source, const char *address,
 					   const char *dest_schemas, const char *dump_id)
 {
-	const char *params[4] = {source, address, dest_schemas, dump_id};
+	const char *params[4] = { source, address, dest_schemas, dump_id };
 
 	/* A new dump resets the steps; the same dump keeps them (a re-run resumes). */
 	return pgconn_query(c,
@@ -119,12 +119,13 @@ statedb_source_loading(pgconn *c, const char *source, const char *address,
 bool
 statedb_load_progress(pgconn *c, const char *source, const char *dump_id, bool *pre_data_done, bool *post_data_done)
 {
-	const char *params[2] = {source, dump_id};
-	PGresult   *res;
+	const char *params[2] = { source, dump_id };
+	PGresult *res;
 
 	*pre_data_done = *post_data_done = false;
 	if (!pgconn_query(c, "SELECT pre_data_done, post_data_done FROM sch_chameleon.sources "
-					  "WHERE source_name = $1 AND dump_id = $2", 2, params, &res))
+						 "WHERE source_name = $1 AND dump_id = $2",
+					  2, params, &res))
 		return false;
 	if (PQntuples(res) == 1)
 	{
@@ -138,11 +139,9 @@ statedb_load_progress(pgconn *c, const char *source, const char *dump_id, bool *
 bool
 statedb_mark_step(pgconn *c, const char *source, const char *step)
 {
-	const char *params[1] = {source};
+	const char *params[1] = { source };
 
-	return pgconn_query(c, strcmp(step, "pre_data") == 0
-						? "UPDATE sch_chameleon.sources SET pre_data_done = true, updated_at = now() WHERE source_name = $1"
-						: "UPDATE sch_chameleon.sources SET post_data_done = true, updated_at = now() WHERE source_name = $1",
+	return pgconn_query(c, strcmp(step, "pre_data") == 0 ? "UPDATE sch_chameleon.sources SET pre_data_done = true, updated_at = now() WHERE source_name = $1" : "UPDATE sch_chameleon.sources SET post_data_done = true, updated_at = now() WHERE source_name = $1",
 						1, params, NULL);
 }
 
@@ -150,12 +149,13 @@ bool
 statedb_table_loaded(pgconn *c, const char *source, const char *schema, const char *table,
 					 const char *dump_id, bool *loaded)
 {
-	const char *params[4] = {source, schema, table, dump_id};
-	PGresult   *res;
+	const char *params[4] = { source, schema, table, dump_id };
+	PGresult *res;
 
 	*loaded = false;
 	if (!pgconn_query(c, "SELECT 1 FROM sch_chameleon.tables WHERE source_name = $1 AND source_schema = $2 "
-					  "AND source_table = $3 AND dump_id = $4 AND status = 'loaded'", 4, params, &res))
+						 "AND source_table = $3 AND dump_id = $4 AND status = 'loaded'",
+					  4, params, &res))
 		return false;
 	*loaded = PQntuples(res) == 1;
 	PQclear(res);
@@ -167,8 +167,8 @@ statedb_table_done(pgconn *c, const char *source, const char *schema, const char
 				   const char *pg_schema, const char *pg_table, const char *dump_id,
 				   const char *binlog_file, uint64_t binlog_pos, const char *gtid, uint64_t rows)
 {
-	char		pos[24],
-				nrows[24];
+	char pos[24],
+		nrows[24];
 	const char *params[10];
 
 	snprintf(pos, sizeof(pos), "%" PRIu64, binlog_pos);
@@ -194,10 +194,10 @@ statedb_discard_row(pgconn *c, const char *source, const char *schema, const cha
 					const char *error, const char *sqlstate,
 					const char *binlog_file, uint64_t binlog_pos)
 {
-	char		pos[24];
-	char	   *raw_hex = NULL;
+	char pos[24];
+	char *raw_hex = NULL;
 	const char *params[12];
-	bool		ok;
+	bool ok;
 
 	snprintf(pos, sizeof(pos), "%" PRIu64, binlog_pos);
 	if (raw)
@@ -229,7 +229,7 @@ bool
 statedb_source_loaded(pgconn *c, const char *source, const char *binlog_file,
 					  uint64_t binlog_pos, const char *gtid, const char *taken_at)
 {
-	char		pos[24];
+	char pos[24];
 	const char *params[5];
 
 	snprintf(pos, sizeof(pos), "%" PRIu64, binlog_pos);

@@ -14,48 +14,48 @@
  * start at once: an advisory lock makes it one at a time). Logs a failure;
  * a missing privilege leaves c->sqlstate "42501".
  */
-bool		statedb_ensure(pgconn *c);
+bool statedb_ensure(pgconn *c);
 
 /*
  * Records a source about to be loaded from a dump: status "loading", its
  * address (no password) and destination schemas, and which dump. Inserts or
  * updates. dest_schemas is a PostgreSQL array literal ("{a,b}").
  */
-bool		statedb_source_loading(pgconn *c, const char *source, const char *address,
-								   const char *dest_schemas, const char *dump_id);
+bool statedb_source_loading(pgconn *c, const char *source, const char *address,
+							const char *dest_schemas, const char *dump_id);
 
 /* The dump id the source was last loaded from and the steps done; false on failure. */
-bool		statedb_load_progress(pgconn *c, const char *source, const char *dump_id,
-								  bool *pre_data_done, bool *post_data_done);
+bool statedb_load_progress(pgconn *c, const char *source, const char *dump_id,
+						   bool *pre_data_done, bool *post_data_done);
 
 /* Marks a step ("pre_data" or "post_data") done for the source's current dump. */
-bool		statedb_mark_step(pgconn *c, const char *source, const char *step);
+bool statedb_mark_step(pgconn *c, const char *source, const char *step);
 
 /* True when this table is loaded from this dump (in sch_chameleon.tables). */
-bool		statedb_table_loaded(pgconn *c, const char *source, const char *schema, const char *table,
-								 const char *dump_id, bool *loaded);
+bool statedb_table_loaded(pgconn *c, const char *source, const char *schema, const char *table,
+						  const char *dump_id, bool *loaded);
 
 /*
  * Records a table as loaded and consistent from the dump's coordinates; meant
  * to run inside the transaction that loaded it.
  */
-bool		statedb_table_done(pgconn *c, const char *source, const char *schema, const char *table,
-							   const char *pg_schema, const char *pg_table, const char *dump_id,
-							   const char *binlog_file, uint64_t binlog_pos, const char *gtid,
-							   uint64_t rows);
+bool statedb_table_done(pgconn *c, const char *source, const char *schema, const char *table,
+						const char *pg_schema, const char *pg_table, const char *dump_id,
+						const char *binlog_file, uint64_t binlog_pos, const char *gtid,
+						uint64_t rows);
 
 /* Records a row the target refused. row_json is a JSON object of column: text. */
-bool		statedb_discard_row(pgconn *c, const char *source, const char *schema, const char *table,
-								const char *pg_schema, const char *pg_table, const char *operation,
-								const char *row_json, const char *raw, size_t raw_len,
-								const char *error, const char *sqlstate,
-								const char *binlog_file, uint64_t binlog_pos);
+bool statedb_discard_row(pgconn *c, const char *source, const char *schema, const char *table,
+						 const char *pg_schema, const char *pg_table, const char *operation,
+						 const char *row_json, const char *raw, size_t raw_len,
+						 const char *error, const char *sqlstate,
+						 const char *binlog_file, uint64_t binlog_pos);
 
 /*
  * The load is complete: status "loaded" and the position set to the dump's
  * coordinates, where the online phase starts.
  */
-bool		statedb_source_loaded(pgconn *c, const char *source, const char *binlog_file,
-								  uint64_t binlog_pos, const char *gtid, const char *taken_at);
+bool statedb_source_loaded(pgconn *c, const char *source, const char *binlog_file,
+						   uint64_t binlog_pos, const char *gtid, const char *taken_at);
 
 #endif

@@ -18,7 +18,7 @@
 
 #define READ_BLOCK (1 << 20)
 /* A refused batch is retried row by row: small enough to keep that cheap. */
-#define BATCH_ROWS 2000
+#define BATCH_ROWS	2000
 #define BATCH_BYTES (8 << 20)
 
 static void
@@ -41,11 +41,11 @@ interrupted(const tablecopy *tc)
 tablecopy_result
 tablecopy_fast_file(tablecopy *tc, const char *path, bool freeze)
 {
-	sbuf		sql = SBUF_INIT;
-	char	   *buf;
-	int			fd = open(path, O_RDONLY | O_CLOEXEC);
+	sbuf sql = SBUF_INIT;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	tablecopy_result result = TABLECOPY_OK;
-	uint64_t	bytes = 0;
+	uint64_t bytes = 0;
 
 	if (fd < 0)
 	{
@@ -63,7 +63,7 @@ tablecopy_fast_file(tablecopy *tc, const char *path, bool freeze)
 	buf = xmalloc(READ_BLOCK);
 	for (;;)
 	{
-		ssize_t		n = read(fd, buf, READ_BLOCK);
+		ssize_t n = read(fd, buf, READ_BLOCK);
 
 		if (n == 0)
 			break;
@@ -100,12 +100,12 @@ tablecopy_fast_file(tablecopy *tc, const char *path, bool freeze)
 /* The careful path's state: a batch of re-encoded CSV lines. */
 typedef struct careful
 {
-	tablecopy  *tc;
-	sbuf		copy_sql;
-	sbuf		batch;
-	size_t	   *line_end;		/* owned: end offset of each line in batch */
-	int			nlines;
-	bool		failed;
+	tablecopy *tc;
+	sbuf copy_sql;
+	sbuf batch;
+	size_t *line_end; /* owned: end offset of each line in batch */
+	int nlines;
+	bool failed;
 	const char *what;
 } careful;
 
@@ -113,12 +113,12 @@ typedef struct careful
 static void
 row_json(const tablecopy *tc, const csv_record *rec, sbuf *out)
 {
-	sbuf		v = SBUF_INIT;
+	sbuf v = SBUF_INIT;
 
 	sbuf_addch(out, '{');
 	for (int i = 0; i < rec->nfields; i++)
 	{
-		char		name[32];
+		char name[32];
 		const char *key = i < tc->ncolumns ? tc->columns[i] : name;
 
 		if (i >= tc->ncolumns)
@@ -146,7 +146,7 @@ row_json(const tablecopy *tc, const csv_record *rec, sbuf *out)
 typedef struct row_capture
 {
 	const tablecopy *tc;
-	sbuf	   *json;
+	sbuf *json;
 } row_capture;
 
 static bool
@@ -155,19 +155,19 @@ capture_record(void *p, const csv_record *rec)
 	row_capture *rc = p;
 
 	row_json(rc->tc, rec, rc->json);
-	return false;				/* one record is all there is */
+	return false; /* one record is all there is */
 }
 
 /* Records one refused row, given as its CSV line, with the server's error. */
 static bool
 discard_line(careful *cw, const char *line, size_t len, const char *error, const char *sqlstate)
 {
-	tablecopy  *tc = cw->tc;
-	sbuf		json = SBUF_INIT;
-	row_capture rc = {tc, &json};
-	csvread		r;
-	bool		malformed;
-	bool		ok;
+	tablecopy *tc = cw->tc;
+	sbuf json = SBUF_INIT;
+	row_capture rc = { tc, &json };
+	csvread r;
+	bool malformed;
+	bool ok;
 
 	csvread_init(&r, capture_record, &rc);
 	if (csvread_feed(&r, line, len))
@@ -185,7 +185,7 @@ discard_line(careful *cw, const char *line, size_t len, const char *error, const
 static bool
 copy_bytes(careful *cw, const char *data, size_t len)
 {
-	tablecopy  *tc = cw->tc;
+	tablecopy *tc = cw->tc;
 
 	if (!pgconn_copy_begin(tc->conn, cw->copy_sql.data))
 		return false;
@@ -197,8 +197,8 @@ copy_bytes(careful *cw, const char *data, size_t len)
 static bool
 flush_batch(careful *cw)
 {
-	tablecopy  *tc = cw->tc;
-	size_t		start = 0;
+	tablecopy *tc = cw->tc;
+	size_t start = 0;
 
 	if (cw->nlines == 0)
 		return true;
@@ -216,7 +216,7 @@ flush_batch(careful *cw)
 	for (int i = 0; i < cw->nlines; i++)
 	{
 		const char *line = cw->batch.data + start;
-		size_t		len = cw->line_end[i] - start;
+		size_t len = cw->line_end[i] - start;
 
 		start = cw->line_end[i];
 		if (!pgconn_exec(tc->conn, "SAVEPOINT cham_row"))
@@ -229,13 +229,13 @@ flush_batch(careful *cw)
 			continue;
 		}
 		{
-			char	   *error = xstrdup(pgconn_error(tc->conn));
-			char		state[6];
-			bool		ok;
+			char *error = xstrdup(pgconn_error(tc->conn));
+			char state[6];
+			bool ok;
 
 			memcpy(state, tc->conn->sqlstate, sizeof(state));
 			ok = pgconn_exec(tc->conn, "ROLLBACK TO SAVEPOINT cham_row") &&
-				discard_line(cw, line, len, error, state);
+				 discard_line(cw, line, len, error, state);
 			if (ok)
 				log_warning("%s: a row of \"%s.%s\" was refused and put in %s.discarded_rows: %s",
 							cw->what, tc->pg_schema, tc->pg_table, STATEDB_SCHEMA, error);
@@ -253,9 +253,9 @@ done:
 static bool
 take_record(void *p, const csv_record *rec)
 {
-	careful    *cw = p;
-	tablecopy  *tc = cw->tc;
-	size_t		line_start = cw->batch.len;
+	careful *cw = p;
+	tablecopy *tc = cw->tc;
+	size_t line_start = cw->batch.len;
 
 	for (int i = 0; i < rec->nfields; i++)
 	{
@@ -269,9 +269,9 @@ take_record(void *p, const csv_record *rec)
 	/* A record of the wrong width would fail as a whole batch: set it aside now. */
 	if (rec->nfields != tc->ncolumns)
 	{
-		char	   *error = xasprintf("record %llu has %d fields, the table has %d columns",
-									  (unsigned long long) rec->number, rec->nfields, tc->ncolumns);
-		char	   *line = xstrndup(cw->batch.data + line_start, cw->batch.len - line_start);
+		char *error = xasprintf("record %llu has %d fields, the table has %d columns",
+								(unsigned long long) rec->number, rec->nfields, tc->ncolumns);
+		char *line = xstrndup(cw->batch.data + line_start, cw->batch.len - line_start);
 
 		sbuf_setlen(&cw->batch, line_start);
 		log_warning("%s: %s; the record is put in %s.discarded_rows", cw->what, error, STATEDB_SCHEMA);
@@ -299,11 +299,11 @@ take_record(void *p, const csv_record *rec)
 tablecopy_result
 tablecopy_careful_fd(tablecopy *tc, int fd, const char *what)
 {
-	careful		cw = {.tc = tc,.what = what};
-	csvread		r;
-	char	   *buf = xmalloc(READ_BLOCK);
+	careful cw = { .tc = tc, .what = what };
+	csvread r;
+	char *buf = xmalloc(READ_BLOCK);
 	tablecopy_result result = TABLECOPY_OK;
-	bool		malformed = false;
+	bool malformed = false;
 
 	sbuf_init(&cw.copy_sql, 0);
 	sbuf_init(&cw.batch, 0);
@@ -311,7 +311,7 @@ tablecopy_careful_fd(tablecopy *tc, int fd, const char *what)
 	csvread_init(&r, take_record, &cw);
 	for (;;)
 	{
-		ssize_t		n = read(fd, buf, READ_BLOCK);
+		ssize_t n = read(fd, buf, READ_BLOCK);
 
 		if (n == 0)
 			break;

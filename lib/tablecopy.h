@@ -10,29 +10,29 @@
 
 typedef struct tablecopy
 {
-	pgconn	   *conn;			/* in a transaction the caller opened */
-	const char *source;			/* the source's name, for discarded_rows */
-	const char *schema;			/* MySQL names, for discarded_rows */
+	pgconn *conn;		/* in a transaction the caller opened */
+	const char *source; /* the source's name, for discarded_rows */
+	const char *schema; /* MySQL names, for discarded_rows */
 	const char *table;
 	const char *pg_schema;
 	const char *pg_table;
-	char	  **columns;		/* column names in file order (not owned) */
-	int			ncolumns;
-	const char *binlog_file;	/* where the rows come from, for discarded_rows */
-	uint64_t	binlog_pos;
+	char **columns; /* column names in file order (not owned) */
+	int ncolumns;
+	const char *binlog_file; /* where the rows come from, for discarded_rows */
+	uint64_t binlog_pos;
 	const volatile sig_atomic_t *interrupted;
 	/* results */
-	uint64_t	rows;			/* rows loaded */
-	uint64_t	bytes;			/* input bytes read */
-	uint64_t	discarded;		/* rows put in discarded_rows */
+	uint64_t rows;		/* rows loaded */
+	uint64_t bytes;		/* input bytes read */
+	uint64_t discarded; /* rows put in discarded_rows */
 } tablecopy;
 
 typedef enum tablecopy_result
 {
 	TABLECOPY_OK = 0,
-	TABLECOPY_REFUSED,			/* the server refused the data (fast path): try the careful one */
-	TABLECOPY_MALFORMED,		/* the input is not CSV: logged */
-	TABLECOPY_FAILED,			/* I/O, connection or interruption: logged */
+	TABLECOPY_REFUSED,	 /* the server refused the data (fast path): try the careful one */
+	TABLECOPY_MALFORMED, /* the input is not CSV: logged */
+	TABLECOPY_FAILED,	 /* I/O, connection or interruption: logged */
 } tablecopy_result;
 
 /*

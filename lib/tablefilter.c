@@ -10,8 +10,8 @@
 void
 tablefilter_add(tablefilter *f, bool include, const char *pattern)
 {
-	char	 ***list = include ? &f->include : &f->exclude;
-	int		   *n = include ? &f->ninclude : &f->nexclude;
+	char ***list = include ? &f->include : &f->exclude;
+	int *n = include ? &f->ninclude : &f->nexclude;
 
 	*list = xrealloc(*list, sizeof(char *) * (size_t) (*n + 1));
 	(*list)[(*n)++] = xstrdup(pattern);
@@ -25,8 +25,8 @@ tablefilter_add_list(tablefilter *f, bool include, const char *list)
 	for (;;)
 	{
 		const char *comma = strchr(p, ',');
-		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
-		char	   *item;
+		size_t len = comma ? (size_t) (comma - p) : strlen(p);
+		char *item;
 
 		while (len > 0 && (*p == ' ' || *p == '\t'))
 			p++, len--;
@@ -47,8 +47,8 @@ bool
 tablefilter_pattern_match(const char *pattern, const char *schema, const char *table)
 {
 	const char *dot = strchr(pattern, '.');
-	char	   *spat;
-	bool		match;
+	char *spat;
+	bool match;
 
 	if (dot == NULL)
 		return fnmatch(pattern, schema, 0) == 0;
@@ -67,7 +67,7 @@ tablefilter_pattern_is_exact(const char *pattern)
 bool
 tablefilter_match(const tablefilter *f, const char *schema, const char *table)
 {
-	bool		selected = f->ninclude == 0;
+	bool selected = f->ninclude == 0;
 
 	for (int i = 0; !selected && i < f->ninclude; i++)
 		selected = tablefilter_pattern_match(f->include[i], schema, table);

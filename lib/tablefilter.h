@@ -11,28 +11,28 @@
  */
 typedef struct tablefilter
 {
-	char	  **include;		/* empty: every table of the selected schemas */
-	int			ninclude;
-	char	  **exclude;
-	int			nexclude;
+	char **include; /* empty: every table of the selected schemas */
+	int ninclude;
+	char **exclude;
+	int nexclude;
 	/* A further test a table must pass, such as the config's selection; may be NULL. */
-	bool		(*accept) (const void *ctx, const char *schema, const char *table);
-	const void *accept_ctx;		/* not owned */
+	bool (*accept)(const void *ctx, const char *schema, const char *table);
+	const void *accept_ctx; /* not owned */
 } tablefilter;
 
-void		tablefilter_add(tablefilter *f, bool include, const char *pattern);
+void tablefilter_add(tablefilter *f, bool include, const char *pattern);
 
 /* Adds every entry of a comma-separated list; false on an empty entry. */
-bool		tablefilter_add_list(tablefilter *f, bool include, const char *list);
+bool tablefilter_add_list(tablefilter *f, bool include, const char *list);
 
-bool		tablefilter_match(const tablefilter *f, const char *schema, const char *table);
+bool tablefilter_match(const tablefilter *f, const char *schema, const char *table);
 
 /* True when a pattern has no wildcard and names one table ("schema.table"). */
-bool		tablefilter_pattern_is_exact(const char *pattern);
+bool tablefilter_pattern_is_exact(const char *pattern);
 
 /* Does one pattern match this table? */
-bool		tablefilter_pattern_match(const char *pattern, const char *schema, const char *table);
+bool tablefilter_pattern_match(const char *pattern, const char *schema, const char *table);
 
-void		tablefilter_release(tablefilter *f);
+void tablefilter_release(tablefilter *f);
 
 #endif

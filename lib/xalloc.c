@@ -11,8 +11,8 @@ static void
 die_oom(size_t size)
 {
 	/* No logging module here: it may itself need memory. */
-	char		msg[96];
-	int			n = snprintf(msg, sizeof(msg), "fatal: out of memory (%zu bytes)\n", size);
+	char msg[96];
+	int n = snprintf(msg, sizeof(msg), "fatal: out of memory (%zu bytes)\n", size);
 
 	if (n > 0 && write(STDERR_FILENO, msg, (size_t) n) < 0)
 		_exit(1);
@@ -22,7 +22,7 @@ die_oom(size_t size)
 void *
 xmalloc(size_t size)
 {
-	void	   *p = malloc(size ? size : 1);
+	void *p = malloc(size ? size : 1);
 
 	if (p == NULL)
 		die_oom(size);
@@ -32,7 +32,7 @@ xmalloc(size_t size)
 void *
 xcalloc(size_t nmemb, size_t size)
 {
-	void	   *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
 	if (p == NULL)
 		die_oom(nmemb * size);
@@ -42,7 +42,7 @@ xcalloc(size_t nmemb, size_t size)
 void *
 xrealloc(void *ptr, size_t size)
 {
-	void	   *p = realloc(ptr, size ? size : 1);
+	void *p = realloc(ptr, size ? size : 1);
 
 	if (p == NULL)
 		die_oom(size);
@@ -58,7 +58,7 @@ xstrdup(const char *s)
 char *
 xstrndup(const char *s, size_t n)
 {
-	char	   *p = xmalloc(n + 1);
+	char *p = xmalloc(n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -66,11 +66,11 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
-xasprintf(const char *fmt,...)
+xasprintf(const char *fmt, ...)
 {
-	va_list		ap;
-	int			n;
-	char	   *p;
+	va_list ap;
+	int n;
+	char *p;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);

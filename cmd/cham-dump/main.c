@@ -71,8 +71,8 @@ usage(FILE *out)
 static bool
 parse_positive(const char *opt, const char *text, long max, long *out)
 {
-	char	   *end;
-	long		v = strtol(text, &end, 10);
+	char *end;
+	long v = strtol(text, &end, 10);
 
 	if (*text == '\0' || *end != '\0' || v <= 0 || v > max)
 	{
@@ -87,44 +87,44 @@ int
 main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"source-name", required_argument, NULL, 'N'},
-		{"source", required_argument, NULL, 's'},
-		{"output", required_argument, NULL, 'o'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"tables", required_argument, NULL, 'T'},
-		{"exclude", required_argument, NULL, 'X'},
-		{"chunk-rows", required_argument, NULL, 'R'},
-		{"table", required_argument, NULL, 't'},
-		{"stdout", no_argument, NULL, 'S'},
-		{"coordinates", required_argument, NULL, 'C'},
-		{"force", no_argument, NULL, 'F'},
-		{"no-binlog", no_argument, NULL, 'B'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"log-format", required_argument, NULL, 'L'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}
+		{ "config", required_argument, NULL, 'c' },
+		{ "source-name", required_argument, NULL, 'N' },
+		{ "source", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "tables", required_argument, NULL, 'T' },
+		{ "exclude", required_argument, NULL, 'X' },
+		{ "chunk-rows", required_argument, NULL, 'R' },
+		{ "table", required_argument, NULL, 't' },
+		{ "stdout", no_argument, NULL, 'S' },
+		{ "coordinates", required_argument, NULL, 'C' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "no-binlog", no_argument, NULL, 'B' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "log-format", required_argument, NULL, 'L' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
 	};
 	const char *config_path = NULL;
 	const char *source_name = NULL;
 	const char *source_uri = NULL;
 	const char *tables = NULL;
 	const char *exclude = NULL;
-	bool		to_stdout = false;
-	long		jobs = 0;
-	long		chunk_rows = 0;
-	int			verbosity = 0;
-	bool		has_log_format = false;
-	log_format	fmt = LOG_FORMAT_TEXT;
-	dump_options opt = {0};
-	cham_config cfg = {0};
+	bool to_stdout = false;
+	long jobs = 0;
+	long chunk_rows = 0;
+	int verbosity = 0;
+	bool has_log_format = false;
+	log_format fmt = LOG_FORMAT_TEXT;
+	dump_options opt = { 0 };
+	cham_config cfg = { 0 };
 	const cham_source *src = NULL;
-	myconf source = {0};
-	tablefilter filter = {0};
-	int			c;
-	int			rc = EXIT_CHAM_BAD_INPUT;
+	myconf source = { 0 };
+	tablefilter filter = { 0 };
+	int c;
+	int rc = EXIT_CHAM_BAD_INPUT;
 	dump_status status;
 
 	log_init(argv[0]);

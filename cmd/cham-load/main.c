@@ -60,33 +60,33 @@ int
 main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"source-name", required_argument, NULL, 'N'},
-		{"target", required_argument, NULL, 't'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"schema-only", no_argument, NULL, 'S'},
-		{"data-only", no_argument, NULL, 'D'},
-		{"no-checksums", no_argument, NULL, 'K'},
-		{"table", required_argument, NULL, 'T'},
-		{"truncate", no_argument, NULL, 'U'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"log-format", required_argument, NULL, 'L'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}
+		{ "config", required_argument, NULL, 'c' },
+		{ "source-name", required_argument, NULL, 'N' },
+		{ "target", required_argument, NULL, 't' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "schema-only", no_argument, NULL, 'S' },
+		{ "data-only", no_argument, NULL, 'D' },
+		{ "no-checksums", no_argument, NULL, 'K' },
+		{ "table", required_argument, NULL, 'T' },
+		{ "truncate", no_argument, NULL, 'U' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "log-format", required_argument, NULL, 'L' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
 	};
 	const char *config_path = NULL;
 	const char *source_name = NULL;
-	load_options opt = {0};
-	cham_config cfg = {0};
+	load_options opt = { 0 };
+	cham_config cfg = { 0 };
 	const cham_source *src = NULL;
-	int			verbosity = 0;
-	bool		has_log_format = false;
-	log_format	fmt = LOG_FORMAT_TEXT;
-	long		jobs = 0;
-	int			c;
-	int			rc = EXIT_CHAM_BAD_INPUT;
+	int verbosity = 0;
+	bool has_log_format = false;
+	log_format fmt = LOG_FORMAT_TEXT;
+	long jobs = 0;
+	int c;
+	int rc = EXIT_CHAM_BAD_INPUT;
 
 	log_init(argv[0]);
 	opt.verify_checksums = true;
@@ -104,17 +104,17 @@ main(int argc, char **argv)
 				opt.target = optarg;
 				break;
 			case 'j':
-				{
-					char	   *end;
+			{
+				char *end;
 
-					jobs = strtol(optarg, &end, 10);
-					if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
-					{
-						log_error("invalid value \"%s\" for option --jobs: expected a whole number from 1 to 256", optarg);
-						return EXIT_CHAM_BAD_INPUT;
-					}
+				jobs = strtol(optarg, &end, 10);
+				if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
+				{
+					log_error("invalid value \"%s\" for option --jobs: expected a whole number from 1 to 256", optarg);
+					return EXIT_CHAM_BAD_INPUT;
 				}
-				break;
+			}
+			break;
 			case 'S':
 				opt.schema_only = true;
 				break;

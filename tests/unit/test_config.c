@@ -16,7 +16,7 @@ static void
 find_data_dir(void)
 {
 	const char *slash = strrchr(__FILE__, '/');
-	int			len = slash ? (int) (slash - __FILE__ + 1) : 0;
+	int len = slash ? (int) (slash - __FILE__ + 1) : 0;
 
 	snprintf(data_dir, sizeof(data_dir), "%.*sdata/", len, __FILE__);
 }
@@ -33,7 +33,7 @@ fixture(const char *name)
 /* What the last captured call wrote to stderr (the log). */
 static char logged[65536];
 
-static int	saved_fd = -1;
+static int saved_fd = -1;
 static FILE *capture_file;
 
 /* Sends fd 2 to a temporary file, as logging.c writes to stderr. */
@@ -49,7 +49,7 @@ capture_begin(void)
 static void
 capture_end(void)
 {
-	size_t		n;
+	size_t n;
 
 	fflush(stderr);
 	dup2(saved_fd, 2);
@@ -63,7 +63,7 @@ capture_end(void)
 static bool
 load_captured(const char *path, cham_config *c)
 {
-	bool		r;
+	bool r;
 
 	capture_begin();
 	r = config_load(path, c);
@@ -77,8 +77,8 @@ static char temp_path[64];
 static void
 write_temp(const char *text)
 {
-	int			fd;
-	FILE	   *f;
+	int fd;
+	FILE *f;
 
 	strcpy(temp_path, "/tmp/cham-test-config-XXXXXX");
 	fd = mkstemp(temp_path);
@@ -96,7 +96,7 @@ write_temp(const char *text)
 static bool
 load_text(const char *text, cham_config *c)
 {
-	bool		r;
+	bool r;
 
 	write_temp(text);
 	r = load_captured(temp_path, c);
@@ -116,7 +116,7 @@ test_pg_chameleon_example(void)
 	cham_config c;
 	const cham_source *s;
 	const cham_source *pg;
-	bool		r = load_captured(fixture("pg_chameleon-config-example.yml"), &c);
+	bool r = load_captured(fixture("pg_chameleon-config-example.yml"), &c);
 
 	ok(r, "pg_chameleon's config-example.yml loads unchanged");
 	is_str(logged, "", "and draws no warning at all");
@@ -209,7 +209,7 @@ test_own_keys(void)
 	cham_config c;
 	const cham_source *d;
 	const cham_source *r2;
-	bool		r = load_captured(fixture("cham-own-keys.yml"), &c);
+	bool r = load_captured(fixture("cham-own-keys.yml"), &c);
 
 	ok(r, "our own keys load");
 	is_str(logged, "", "without warnings (x- keys hold anchors)");
@@ -308,7 +308,9 @@ test_selection_rules(void)
 	ok(load_text("sources:\n"
 				 "  s:\n"
 				 "    skip_tables: [logs, app.tmp, big.*]\n"
-				 "    limit_tables: [app, logs.x, big.y]\n", &c), "selection config loads");
+				 "    limit_tables: [app, logs.x, big.y]\n",
+				 &c),
+	   "selection config loads");
 	s = &c.sources[0];
 	ok(config_table_selected(s, "app", "users"), "whole schema in limit_tables");
 	ok(!config_table_selected(s, "app", "tmp"), "schema.table in skip_tables");
@@ -336,36 +338,36 @@ test_sizes(void)
 	static const struct
 	{
 		const char *text;
-		bool		good;
-		uint64_t	bytes;
-	}			cases[] = {
-		{"1024", true, 1024},
-		{"64k", true, 65536},
-		{"64K", true, 65536},
-		{"300M", true, 300ULL << 20},
-		{"1G", true, 1ULL << 30},
-		{"2T", true, 2ULL << 40},
-		{"10MB", true, 10ULL << 20},
-		{"10MiB", true, 10ULL << 20},
-		{"512 k", true, 512ULL << 10},
-		{"0", true, 0},
-		{"18446744073709551615", true, UINT64_MAX},
-		{"18446744073709551616", false, 0},
-		{"17179869184G", false, 0},
-		{"12Q", false, 0},
-		{"", false, 0},
-		{"M", false, 0},
-		{"-1", false, 0},
-		{"1.5G", false, 0},
-		{"10 MB extra", false, 0},
-		{" 10", false, 0},
+		bool good;
+		uint64_t bytes;
+	} cases[] = {
+		{ "1024", true, 1024 },
+		{ "64k", true, 65536 },
+		{ "64K", true, 65536 },
+		{ "300M", true, 300ULL << 20 },
+		{ "1G", true, 1ULL << 30 },
+		{ "2T", true, 2ULL << 40 },
+		{ "10MB", true, 10ULL << 20 },
+		{ "10MiB", true, 10ULL << 20 },
+		{ "512 k", true, 512ULL << 10 },
+		{ "0", true, 0 },
+		{ "18446744073709551615", true, UINT64_MAX },
+		{ "18446744073709551616", false, 0 },
+		{ "17179869184G", false, 0 },
+		{ "12Q", false, 0 },
+		{ "", false, 0 },
+		{ "M", false, 0 },
+		{ "-1", false, 0 },
+		{ "1.5G", false, 0 },
+		{ "10 MB extra", false, 0 },
+		{ " 10", false, 0 },
 	};
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
-		uint64_t	b = 0;
-		bool		r = config_parse_size(cases[i].text, &b);
+		uint64_t b = 0;
+		bool r = config_parse_size(cases[i].text, &b);
 
 		if (cases[i].good)
 			ok(r && b == cases[i].bytes, "size \"%s\" is %llu bytes", cases[i].text,
@@ -380,7 +382,7 @@ typedef struct bad_case
 {
 	const char *name;
 	const char *text;
-	const char *where;			/* ":LINE:COLUMN:" */
+	const char *where; /* ":LINE:COLUMN:" */
 	const char *must1;
 	const char *must2;
 } bad_case;
@@ -389,73 +391,73 @@ static void
 test_malformed(void)
 {
 	static const bad_case cases[] = {
-		{"YAML syntax error", "pg_conn:\n  host: a\n port: 5\n", ":3:", "invalid YAML", NULL},
-		{"unclosed quote", "log_level: \"info\n", ":2:", "invalid YAML", "scanning a quoted scalar"},
-		{"tab indentation", "pg_conn:\n\thost: a\n", ":2:1:", "invalid YAML", "indented with a tab"},
-		{"invalid UTF-8", "a: b\nc: \xc3\x28\n", ":2:5:", "invalid YAML", "UTF-8"},
-		{"list where a mapping is expected", "sources:\n  - mysql\n  - pgsql\n", ":2:3:",
-		"\"sources\"", "expected a mapping of keys, found a list"},
-		{"a source that is a list", "sources:\n  s: [1, 2]\n", ":2:6:", "\"sources.s\"", "found a list"},
-		{"abc for a port", "sources:\n  mysql:\n    db_conn:\n      port: abc\n", ":4:13:",
-		"\"sources.mysql.db_conn.port\"", "\"abc\" is not a whole number"},
-		{"port out of range", "sources:\n  m:\n    db_conn:\n      port: 70000\n", ":4:13:",
-		"\"sources.m.db_conn.port\"", "70000 is out of range (1 to 65535)"},
-		{"pg_conn port", "pg_conn:\n  port: \"54x32\"\n", ":2:9:", "\"pg_conn.port\"", "not a whole number"},
-		{"negative batch size", "sources:\n  mysql:\n    replica_batch_size: -5\n", ":3:25:",
-		"\"sources.mysql.replica_batch_size\"", "-5 is out of range"},
-		{"bad size", "sources:\n  mysql:\n    copy_max_memory: 12Q\n", ":3:22:",
-		"\"sources.mysql.copy_max_memory\"", "\"12Q\" is not a size"},
-		{"zero size", "sources:\n  mysql:\n    copy_max_memory: 0\n", ":3:22:", "copy_max_memory", "too small"},
-		{"bad boolean", "sources:\n  s1:\n    gtid_enable: maybe\n", ":3:18:",
-		"\"sources.s1.gtid_enable\"", "not a boolean"},
-		{"server id zero", "sources:\n  s1:\n    my_server_id: 0\n", ":3:19:", "my_server_id", "out of range"},
-		{"server id too big", "sources:\n  s1:\n    my_server_id: 4294967296\n", ":3:19:", "my_server_id",
-		"out of range"},
-		{"jobs zero", "jobs: 0\n", ":1:7:", "\"jobs\"", "out of range"},
-		{"a source type we do not know", "sources:\n  s:\n    type: oracle\n", ":3:11:", "\"sources.s.type\"",
-		"not one of mysql/pgsql"},
-		{"bad log_level", "log_level: loud\n", ":1:12:", "\"log_level\"", "not one of debug"},
-		{"bad log_format", "log_format: xml\n", ":1:13:", "\"log_format\"", "text/json"},
-		{"bad on_discard", "on_discard: maybe\n", ":1:13:", "\"on_discard\"", "continue/stop"},
-		{"bad on_unknown_ddl", "sources:\n  s:\n    on_unknown_ddl: ignore\n", ":3:21:", "on_unknown_ddl", "skip/stop"},
-		{"bad zero_dates", "zero_dates: zero\n", ":1:13:", "\"zero_dates\"", "not one of null"},
-		{"bad ssl_mode", "sources:\n  s:\n    db_conn:\n      ssl_mode: sometimes\n", ":4:17:", "ssl_mode",
-		"VERIFY_IDENTITY"},
-		{"limit_tables not a list", "sources:\n  s:\n    limit_tables: shop.foo\n", ":3:19:",
-		"\"sources.s.limit_tables\"", "expected a list"},
-		{"a list item that is a mapping", "sources:\n  s:\n    skip_tables:\n      - a.b\n      - {x: 1}\n",
-		":5:9:", "\"sources.s.skip_tables[1]\"", "expected a single value"},
-		{"skip_events not a mapping", "sources:\n  s:\n    skip_events: [insert]\n", ":3:18:",
-		"\"sources.s.skip_events\"", "expected a mapping"},
-		{"skip_events.insert not a list", "sources:\n  s:\n    skip_events:\n      insert: a.b\n", ":4:15:",
-		"\"sources.s.skip_events.insert\"", "expected a list"},
-		{"schema mapping without a target", "sources:\n  s:\n    schema_mappings:\n      a:\n      b: c\n",
-		":4:", "\"sources.s.schema_mappings.a\"", "schema is missing"},
-		{"schema_mappings a list", "sources:\n  s:\n    schema_mappings:\n      - a\n", ":4:7:",
-		"\"sources.s.schema_mappings\"", "expected a mapping"},
-		{"type_override without override_to", "type_override:\n  \"tinyint(1)\":\n    override_tables: [\"*\"]\n",
-		":3:5:", "\"type_override.tinyint(1)\"", "\"override_to\" is missing"},
-		{"type_override a list", "type_override:\n  - tinyint\n", ":2:3:", "\"type_override\"", "expected a mapping"},
-		{"db_conn a single value", "sources:\n  s:\n    db_conn: localhost\n", ":3:14:", "\"sources.s.db_conn\"",
-		"expected a mapping"},
-		{"top level a list", "- a\n- b\n", ":1:1:", "must be a mapping", NULL},
-		{"top level a single value", "just text\n", ":1:1:", "must be a mapping", NULL},
-		{"a key that is a list", "? [a, b]\n: c\n", ":1:3:", "must be a single value", NULL},
-		{"a bad source URI", "sources:\n  s:\n    source: \"postgres://h/db\"\n", ":3:13:", "\"sources.s.source\"",
-		"mysql:// or mariadb://"},
-		{"an undefined alias", "sources:\n  s: *nothing\n", ":2:", "invalid YAML", "undefined alias"},
-		{"a merge key on a single value", "sources:\n  s:\n    <<: 5\n", ":3:9:", "\"sources.s\"", "merge key"},
+		{ "YAML syntax error", "pg_conn:\n  host: a\n port: 5\n", ":3:", "invalid YAML", NULL },
+		{ "unclosed quote", "log_level: \"info\n", ":2:", "invalid YAML", "scanning a quoted scalar" },
+		{ "tab indentation", "pg_conn:\n\thost: a\n", ":2:1:", "invalid YAML", "indented with a tab" },
+		{ "invalid UTF-8", "a: b\nc: \xc3\x28\n", ":2:5:", "invalid YAML", "UTF-8" },
+		{ "list where a mapping is expected", "sources:\n  - mysql\n  - pgsql\n", ":2:3:",
+		  "\"sources\"", "expected a mapping of keys, found a list" },
+		{ "a source that is a list", "sources:\n  s: [1, 2]\n", ":2:6:", "\"sources.s\"", "found a list" },
+		{ "abc for a port", "sources:\n  mysql:\n    db_conn:\n      port: abc\n", ":4:13:",
+		  "\"sources.mysql.db_conn.port\"", "\"abc\" is not a whole number" },
+		{ "port out of range", "sources:\n  m:\n    db_conn:\n      port: 70000\n", ":4:13:",
+		  "\"sources.m.db_conn.port\"", "70000 is out of range (1 to 65535)" },
+		{ "pg_conn port", "pg_conn:\n  port: \"54x32\"\n", ":2:9:", "\"pg_conn.port\"", "not a whole number" },
+		{ "negative batch size", "sources:\n  mysql:\n    replica_batch_size: -5\n", ":3:25:",
+		  "\"sources.mysql.replica_batch_size\"", "-5 is out of range" },
+		{ "bad size", "sources:\n  mysql:\n    copy_max_memory: 12Q\n", ":3:22:",
+		  "\"sources.mysql.copy_max_memory\"", "\"12Q\" is not a size" },
+		{ "zero size", "sources:\n  mysql:\n    copy_max_memory: 0\n", ":3:22:", "copy_max_memory", "too small" },
+		{ "bad boolean", "sources:\n  s1:\n    gtid_enable: maybe\n", ":3:18:",
+		  "\"sources.s1.gtid_enable\"", "not a boolean" },
+		{ "server id zero", "sources:\n  s1:\n    my_server_id: 0\n", ":3:19:", "my_server_id", "out of range" },
+		{ "server id too big", "sources:\n  s1:\n    my_server_id: 4294967296\n", ":3:19:", "my_server_id",
+		  "out of range" },
+		{ "jobs zero", "jobs: 0\n", ":1:7:", "\"jobs\"", "out of range" },
+		{ "a source type we do not know", "sources:\n  s:\n    type: oracle\n", ":3:11:", "\"sources.s.type\"",
+		  "not one of mysql/pgsql" },
+		{ "bad log_level", "log_level: loud\n", ":1:12:", "\"log_level\"", "not one of debug" },
+		{ "bad log_format", "log_format: xml\n", ":1:13:", "\"log_format\"", "text/json" },
+		{ "bad on_discard", "on_discard: maybe\n", ":1:13:", "\"on_discard\"", "continue/stop" },
+		{ "bad on_unknown_ddl", "sources:\n  s:\n    on_unknown_ddl: ignore\n", ":3:21:", "on_unknown_ddl", "skip/stop" },
+		{ "bad zero_dates", "zero_dates: zero\n", ":1:13:", "\"zero_dates\"", "not one of null" },
+		{ "bad ssl_mode", "sources:\n  s:\n    db_conn:\n      ssl_mode: sometimes\n", ":4:17:", "ssl_mode",
+		  "VERIFY_IDENTITY" },
+		{ "limit_tables not a list", "sources:\n  s:\n    limit_tables: shop.foo\n", ":3:19:",
+		  "\"sources.s.limit_tables\"", "expected a list" },
+		{ "a list item that is a mapping", "sources:\n  s:\n    skip_tables:\n      - a.b\n      - {x: 1}\n",
+		  ":5:9:", "\"sources.s.skip_tables[1]\"", "expected a single value" },
+		{ "skip_events not a mapping", "sources:\n  s:\n    skip_events: [insert]\n", ":3:18:",
+		  "\"sources.s.skip_events\"", "expected a mapping" },
+		{ "skip_events.insert not a list", "sources:\n  s:\n    skip_events:\n      insert: a.b\n", ":4:15:",
+		  "\"sources.s.skip_events.insert\"", "expected a list" },
+		{ "schema mapping without a target", "sources:\n  s:\n    schema_mappings:\n      a:\n      b: c\n",
+		  ":4:", "\"sources.s.schema_mappings.a\"", "schema is missing" },
+		{ "schema_mappings a list", "sources:\n  s:\n    schema_mappings:\n      - a\n", ":4:7:",
+		  "\"sources.s.schema_mappings\"", "expected a mapping" },
+		{ "type_override without override_to", "type_override:\n  \"tinyint(1)\":\n    override_tables: [\"*\"]\n",
+		  ":3:5:", "\"type_override.tinyint(1)\"", "\"override_to\" is missing" },
+		{ "type_override a list", "type_override:\n  - tinyint\n", ":2:3:", "\"type_override\"", "expected a mapping" },
+		{ "db_conn a single value", "sources:\n  s:\n    db_conn: localhost\n", ":3:14:", "\"sources.s.db_conn\"",
+		  "expected a mapping" },
+		{ "top level a list", "- a\n- b\n", ":1:1:", "must be a mapping", NULL },
+		{ "top level a single value", "just text\n", ":1:1:", "must be a mapping", NULL },
+		{ "a key that is a list", "? [a, b]\n: c\n", ":1:3:", "must be a single value", NULL },
+		{ "a bad source URI", "sources:\n  s:\n    source: \"postgres://h/db\"\n", ":3:13:", "\"sources.s.source\"",
+		  "mysql:// or mariadb://" },
+		{ "an undefined alias", "sources:\n  s: *nothing\n", ":2:", "invalid YAML", "undefined alias" },
+		{ "a merge key on a single value", "sources:\n  s:\n    <<: 5\n", ":3:9:", "\"sources.s\"", "merge key" },
 	};
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
 		cham_config c;
-		bool		r = load_text(cases[i].text, &c);
+		bool r = load_text(cases[i].text, &c);
 
 		ok(!r, "%s: the load fails", cases[i].name);
 		ok(has(temp_path) && has(cases[i].where) && has(cases[i].must1) &&
-		   (cases[i].must2 == NULL || has(cases[i].must2)),
+			   (cases[i].must2 == NULL || has(cases[i].must2)),
 		   "%s: the message names file%s and says %s", cases[i].name, cases[i].where, cases[i].must1);
 		if (!(has(temp_path) && has(cases[i].where)))
 			printf("# log: %s", logged);
@@ -467,7 +469,7 @@ static void
 test_files(void)
 {
 	cham_config c;
-	char		msg[700];
+	char msg[700];
 
 	ok(!load_captured("/nonexistent/cham.yml", &c), "a missing file fails");
 	ok(has("could not open file \"/nonexistent/cham.yml\": No such file or directory"),
@@ -542,7 +544,9 @@ test_yaml_forms(void)
 				 "  b:\n"
 				 "    <<: [*base, {replica_batch_size: 99, my_server_id: 7}]\n"
 				 "    copy_max_memory: 2048\n"
-				 "  c: ~\n", &c), "anchors, lists of merge keys, null source");
+				 "  c: ~\n",
+				 &c),
+	   "anchors, lists of merge keys, null source");
 	is_int(c.nsources, 3, "three sources");
 	is_int(c.sources[1].batch_size, 10, "the first merged mapping wins");
 	is_int(c.sources[1].server_id, 7, "later merged mappings fill the rest");
@@ -565,7 +569,9 @@ test_yaml_forms(void)
 	config_release(&c);
 
 	ok(load_text("pg_conn:\n  host: \"my host\"\n  user: \"o'brien\"\n  port: 5433\n  sslmode: verify-full\n"
-				 "  password: pw\n", &c), "pg_conn with odd values");
+				 "  password: pw\n",
+				 &c),
+	   "pg_conn with odd values");
 	is_str(c.target_conninfo, "host='my host' port=5433 user='o\\'brien' sslmode=verify-full",
 		   "values are quoted for libpq");
 	config_release(&c);

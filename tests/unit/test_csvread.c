@@ -8,14 +8,14 @@
 
 typedef struct collected
 {
-	sbuf		text;			/* records as [field|field], NULL as <N> */
-	int			records;
+	sbuf text; /* records as [field|field], NULL as <N> */
+	int records;
 } collected;
 
 static bool
 collect(void *p, const csv_record *rec)
 {
-	collected  *c = p;
+	collected *c = p;
 
 	sbuf_addch(&c->text, '[');
 	for (int i = 0; i < rec->nfields; i++)
@@ -35,10 +35,10 @@ collect(void *p, const csv_record *rec)
 static void
 parse(const char *in, size_t len, size_t piece, const char *expected, const char *what)
 {
-	csvread		r;
-	collected	c = {SBUF_INIT, 0};
-	bool		malformed;
-	bool		fed = true;
+	csvread r;
+	collected c = { SBUF_INIT, 0 };
+	bool malformed;
+	bool fed = true;
 
 	csvread_init(&r, collect, &c);
 	for (size_t off = 0; fed && off < len; off += piece)
@@ -53,10 +53,10 @@ int
 main(void)
 {
 	const char *in = "1,,\"\",abc\n2,\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n";
-	csvread		r;
-	collected	c = {SBUF_INIT, 0};
-	bool		malformed;
-	sbuf		line = SBUF_INIT;
+	csvread r;
+	collected c = { SBUF_INIT, 0 };
+	bool malformed;
+	sbuf line = SBUF_INIT;
 
 	parse(in, strlen(in), 1 << 20, "[1|<N>||abc][2|a,b|say \"hi\"|x\ny]", "NULL, empty, quotes, newlines");
 	parse(in, strlen(in), 1, "[1|<N>||abc][2|a,b|say \"hi\"|x\ny]", "the same fed one byte at a time");
@@ -75,7 +75,7 @@ main(void)
 
 	/* What csvwrite writes, csvread reads back: every byte value in a field. */
 	{
-		char		all[256];
+		char all[256];
 
 		for (int i = 0; i < 256; i++)
 			all[i] = (char) i;

@@ -7,8 +7,8 @@
 static void
 check_len(const char *in, size_t len, const char *expected, size_t expected_len, const char *what)
 {
-	sbuf		b = SBUF_INIT;
-	bool		same;
+	sbuf b = SBUF_INIT;
+	bool same;
 
 	csvwrite_field(&b, in, len);
 	same = b.len == expected_len && memcmp(b.data, expected, b.len) == 0;

@@ -11,7 +11,7 @@
 static void
 check_text(const char *double_text, const char *expected)
 {
-	sbuf		b = SBUF_INIT;
+	sbuf b = SBUF_INIT;
 
 	ok(floatfmt_float_from_double_text(double_text, strlen(double_text), &b), "%s parses", double_text);
 	is_str(b.data, expected, "%s as a float", double_text);
@@ -21,9 +21,9 @@ check_text(const char *double_text, const char *expected)
 int
 main(void)
 {
-	sbuf		b = SBUF_INIT;
-	int			roundtrip_failures = 0;
-	unsigned	seed = 12345;
+	sbuf b = SBUF_INIT;
+	int roundtrip_failures = 0;
+	unsigned seed = 12345;
 
 	check_text("0.10000000149011612", "0.1");
 	check_text("3.4028234663852886e38", "3.4028235e+38");
@@ -39,8 +39,8 @@ main(void)
 	/* Every text read back gives the same bits, over many random patterns. */
 	for (int i = 0; i < 200000; i++)
 	{
-		uint32_t	bits;
-		float		v;
+		uint32_t bits;
+		float v;
 
 		seed = seed * 1103515245u + 12345u;
 		bits = seed ^ (seed << 13);
@@ -50,7 +50,7 @@ main(void)
 		sbuf_reset(&b);
 		floatfmt_float(v, &b);
 		{
-			float		back = strtof(b.data, NULL);
+			float back = strtof(b.data, NULL);
 
 			if (memcmp(&back, &v, sizeof(v)) != 0)
 				roundtrip_failures++;

@@ -7,8 +7,8 @@
 static void
 check(const char *in, size_t len, const char *expected, bool valid, const char *what)
 {
-	sbuf		b = SBUF_INIT;
-	bool		v = jsonw_string(&b, in, len);
+	sbuf b = SBUF_INIT;
+	bool v = jsonw_string(&b, in, len);
 
 	is_str(b.data, expected, "%s", what);
 	ok(v == valid, "%s: validity %s", what, valid ? "true" : "false");
@@ -18,7 +18,7 @@ check(const char *in, size_t len, const char *expected, bool valid, const char *
 int
 main(void)
 {
-	sbuf		b = SBUF_INIT;
+	sbuf b = SBUF_INIT;
 
 	check("abc", 3, "\"abc\"", true, "plain");
 	check("a\"b\\c", 5, "\"a\\\"b\\\\c\"", true, "quote and backslash");

@@ -11,7 +11,7 @@
 
 /* What the last captured call wrote to stderr (the log). */
 static char logged[16384];
-static int	saved_fd = -1;
+static int saved_fd = -1;
 static FILE *capture_file;
 
 static void
@@ -26,7 +26,7 @@ capture_begin(void)
 static void
 capture_end(void)
 {
-	size_t		n;
+	size_t n;
 
 	fflush(stderr);
 	dup2(saved_fd, 2);
@@ -40,7 +40,7 @@ capture_end(void)
 static bool
 parse(const char *uri, myconf *s)
 {
-	bool		r;
+	bool r;
 
 	capture_begin();
 	r = myconf_parse_uri(uri, s);
@@ -122,7 +122,9 @@ test_forms(void)
 
 	ok(parse("mysql://u@h/d?ssl-mode=verify_ca&ssl_ca=%2Fetc%2Fca.pem&ssl-cert=/c.pem&ssl-key=/k.pem"
 			 "&connect-timeout=5&read_timeout=30&write-timeout=31&socket=/run/my.sock"
-			 "&defaults-file=/etc/my.cnf&charset=utf8mb4", &s), "every option");
+			 "&defaults-file=/etc/my.cnf&charset=utf8mb4",
+			 &s),
+	   "every option");
 	is_str(s.ssl_mode, "VERIFY_CA", "ssl-mode normalized");
 	is_str(s.ssl_ca, "/etc/ca.pem", "ssl_ca (underscore, encoded)");
 	is_str(s.ssl_cert, "/c.pem", "ssl-cert");
@@ -156,32 +158,32 @@ static void
 test_errors(void)
 {
 	static const bad_uri cases[] = {
-		{"mysql://h:abc/db", "invalid port \"abc\""},
-		{"mysql://h:0", "invalid port \"0\""},
-		{"mysql://h:65536", "invalid port \"65536\""},
-		{"mysql://h:", "invalid port \"\""},
-		{"mysql://h:-1", "invalid port \"-1\""},
-		{"http://h/db", "mysql:// or mariadb://"},
-		{"h:3306", "mysql:// or mariadb://"},
-		{"mysql://h/db?foo=1", "unknown option \"foo\""},
-		{"mysql://h/db?ssl-mode", "has no value"},
-		{"mysql://h/db?ssl-mode=sometimes", "invalid value \"sometimes\" for option \"ssl-mode\""},
-		{"mysql://h/db?connect-timeout=soon", "expected a number of seconds"},
-		{"mysql://h/db?read-timeout=-3", "expected a number of seconds"},
-		{"mysql://h/d%zzb", "invalid percent-encoding in the database name"},
-		{"mysql://u%4@h", "invalid percent-encoding in the user name"},
-		{"mysql://h/d%00", "invalid percent-encoding"},
-		{"mysql://[::1", "missing \"]\""},
-		{"mysql://[]:3306", "empty IPv6 address"},
-		{"mysql://[::1]x", "after the IPv6 address"},
-		{"mysql://h/db/extra", "\"/\" in the database name"},
+		{ "mysql://h:abc/db", "invalid port \"abc\"" },
+		{ "mysql://h:0", "invalid port \"0\"" },
+		{ "mysql://h:65536", "invalid port \"65536\"" },
+		{ "mysql://h:", "invalid port \"\"" },
+		{ "mysql://h:-1", "invalid port \"-1\"" },
+		{ "http://h/db", "mysql:// or mariadb://" },
+		{ "h:3306", "mysql:// or mariadb://" },
+		{ "mysql://h/db?foo=1", "unknown option \"foo\"" },
+		{ "mysql://h/db?ssl-mode", "has no value" },
+		{ "mysql://h/db?ssl-mode=sometimes", "invalid value \"sometimes\" for option \"ssl-mode\"" },
+		{ "mysql://h/db?connect-timeout=soon", "expected a number of seconds" },
+		{ "mysql://h/db?read-timeout=-3", "expected a number of seconds" },
+		{ "mysql://h/d%zzb", "invalid percent-encoding in the database name" },
+		{ "mysql://u%4@h", "invalid percent-encoding in the user name" },
+		{ "mysql://h/d%00", "invalid percent-encoding" },
+		{ "mysql://[::1", "missing \"]\"" },
+		{ "mysql://[]:3306", "empty IPv6 address" },
+		{ "mysql://[::1]x", "after the IPv6 address" },
+		{ "mysql://h/db/extra", "\"/\" in the database name" },
 	};
-	size_t		i;
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
 		myconf s;
-		bool		r = parse(cases[i].uri, &s);
+		bool r = parse(cases[i].uri, &s);
 
 		ok(!r, "\"%s\" is refused", cases[i].uri);
 		ok(has("error: invalid MySQL URI \"") && has(cases[i].says), "saying %s", cases[i].says);
@@ -204,7 +206,7 @@ test_errors(void)
 	}
 	{
 		myconf s;
-		sbuf		err = SBUF_INIT;
+		sbuf err = SBUF_INIT;
 
 		capture_begin();
 		ok(!myconf_parse_uri_silent("mysql://u:pw@h:x", &s, &err), "the silent parser refuses too");
@@ -222,7 +224,7 @@ test_describe(void)
 {
 	myconf s;
 	myconf back;
-	char	   *d;
+	char *d;
 
 	ok(parse("mysql://app:secret@db.example.com:3307/shop", &s), "a URI with a password");
 	d = myconf_describe(&s);

@@ -8,9 +8,9 @@
 int
 main(void)
 {
-	sbuf		b = SBUF_INIT;
-	char	   *p;
-	size_t		len;
+	sbuf b = SBUF_INIT;
+	char *p;
+	size_t len;
 
 	ok(b.data != NULL && b.len == 0 && b.data[0] == '\0', "an empty buffer is an empty C string");
 	sbuf_addstr(&b, "abc");

@@ -9,8 +9,8 @@
 int
 main(void)
 {
-	tablefilter f = {0};
-	char	   *name;
+	tablefilter f = { 0 };
+	char *name;
 
 	ok(tablefilter_match(&f, "a", "b"), "no patterns: everything");
 	ok(tablefilter_add_list(&f, true, "sakila.actor, sakila.film*,world"), "a list parses");
@@ -37,11 +37,11 @@ main(void)
 	is_str(name, "data/s.%C3%A9.0000.csv", "non-ASCII bytes are percent-encoded");
 	free(name);
 	{
-		char		longname[300] = "";
-		char	   *other;
+		char longname[300] = "";
+		char *other;
 
 		for (int i = 0; i < 64; i++)
-			strcat(longname, "\xF0\x9F\x98\x80");	/* 64 four-byte characters */
+			strcat(longname, "\xF0\x9F\x98\x80"); /* 64 four-byte characters */
 		name = dump_chunk_file_name(longname, longname, 1);
 		ok(strlen(name) < 255 - 10, "a name of 64 four-byte characters stays short (%zu bytes)", strlen(name));
 		longname[255] = 'x';
