@@ -78,6 +78,8 @@ csvread_init(csvread *r, csvread_record_fn fn, void *ctx)
 	csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL | CSV_REPALL_NL);
 	csv_set_space_func(&r->parser, never_space);
 	csv_set_term_func(&r->parser, is_term);
+	/* libcsv grows a field's buffer by this much at a time: a 64 MB value must not take 500,000 steps. */
+	csv_set_blk_size(&r->parser, 1 << 20);
 	r->fn = fn;
 	r->ctx = ctx;
 }

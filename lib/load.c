@@ -48,6 +48,7 @@ typedef struct load_state
 	int njobs;
 	atomic_int next;
 	atomic_bool failed;
+	atomic_bool malformed;		/* a data file is not CSV: bad input */
 	atomic_int tables_done;
 	/* post-data */
 	const sql_section *section;
@@ -154,6 +155,8 @@ load_table_carefully(load_state *st, pgconn *c, table_job *job, tablecopy *tc)
 		r = tablecopy_careful_fd(tc, fd, what);
 		free(what);
 		close(fd);
+		if (r == TABLECOPY_MALFORMED)
+			atomic_store(&st->malformed, true);
 		if (r != TABLECOPY_OK)
 			return false;
 	}
@@ -176,12 +179,11 @@ load_table(load_state *st, pgconn *c, table_job *job)
 	bool refused = false;
 	bool truncated;
 
-	if (!statedb_table_loaded(c, st->source, t->schema, t->name, st->dump.dump_id, &loaded))
+	if (!statedb_table_loaded(c, st->source, t->schema, t->name, st->dump.dump_id, &loaded, &job->rows))
 		return false;
 	if (loaded)
 	{
 		job->skipped = true;
-		job->rows = t->rows;
 		job->done = true;
 		log_info("table \"%s.%s\" is already loaded from this dump", t->pg_schema, t->pg_name);
 		return true;
@@ -500,11 +502,9 @@ load_pipe(const load_options *opt)
 
 	schema = xstrndup(opt->pipe_table, (size_t) (dot - opt->pipe_table));
 	table = xstrdup(dot + 1);
-	if (!pgconn_open(&c, opt->target, opt->target_password, 3))
-		goto out;
-	if (!statedb_ensure(&c))
+	if (!pgconn_open(&c, opt->target, opt->target_password, 3) || !statedb_ensure(&c))
 	{
-		status = strcmp(c.sqlstate, "42501") == 0 ? LOAD_BAD_INPUT : LOAD_FAILED;
+		status = pgconn_failure_is_users(&c) ? LOAD_BAD_INPUT : LOAD_FAILED;
 		goto out;
 	}
 	params[0] = schema, params[1] = table;
@@ -600,11 +600,9 @@ load_run(const load_options *opt)
 	log_info("dump \"%s\": %d tables, taken at %s%s%s", opt->dump_dir, st.dump.ntables, st.dump.taken_at,
 			 st.dump.binlog_file ? " at " : "", st.dump.binlog_file ? st.dump.binlog_file : "");
 
-	if (!pgconn_open(&c, opt->target, opt->target_password, 3))
-		goto out;
-	if (!statedb_ensure(&c))
+	if (!pgconn_open(&c, opt->target, opt->target_password, 3) || !statedb_ensure(&c))
 	{
-		if (strcmp(c.sqlstate, "42501") == 0)
+		if (pgconn_failure_is_users(&c))
 			status = LOAD_BAD_INPUT;
 		goto out;
 	}
@@ -615,7 +613,7 @@ load_run(const load_options *opt)
 
 	if (!opt->data_only && !pre_done && !run_pre_data(&st, &c))
 	{
-		if (strcmp(c.sqlstate, "42501") == 0)
+		if (pgconn_failure_is_users(&c))
 			status = LOAD_BAD_INPUT;
 		goto out;
 	}
@@ -629,6 +627,8 @@ load_run(const load_options *opt)
 		/* The biggest tables first, so the last to finish is a small one. */
 		qsort(st.jobs, (size_t) st.njobs, sizeof(table_job), compare_bytes_desc);
 		run_workers(&st, table_worker, st.njobs);
+		if (atomic_load(&st.malformed))
+			status = LOAD_BAD_INPUT;
 		if (stop_requested(&st))
 			goto out;
 	}

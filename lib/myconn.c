@@ -153,6 +153,8 @@ myconn_open(myconn *c, const myconf *s, int retries)
 			if (c->mysql)
 				mysql_close(c->mysql);
 			c->mysql = NULL;
+			free(c->description);
+			c->description = NULL;
 			return false;
 		}
 		log_warning("could not connect to \"%s\": %s; retrying in %u ms",

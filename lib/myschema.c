@@ -48,6 +48,8 @@ lookup(catalog *c, const char *schema, const char *name)
 {
 	cat_table key = { .schema = (char *) schema, .name = (char *) name };
 
+	if (c->ntables == 0)
+		return NULL;
 	return bsearch(&key, c->tables, (size_t) c->ntables, sizeof(cat_table), compare_tables);
 }
 
@@ -95,7 +97,8 @@ read_tables(myconn *conn, const char *schema, const tablefilter *filter, catalog
 	sbuf_release(&sql);
 	if (failed)
 		return false;
-	qsort(c->tables, (size_t) c->ntables, sizeof(cat_table), compare_tables);
+	if (c->ntables > 1)
+		qsort(c->tables, (size_t) c->ntables, sizeof(cat_table), compare_tables);
 	return true;
 }
 

@@ -81,7 +81,8 @@ on_notice(void *arg, const PGresult *res)
 	(void) arg;
 	if (msg == NULL)
 		return;
-	if (strstr(msg, "skipping") || strstr(msg, "will create implicit") || strstr(msg, "drop cascades"))
+	if (strstr(msg, "skipping") || strstr(msg, "will create implicit") || strstr(msg, "drop cascades") ||
+		strstr(msg, "no transaction in progress"))
 		log_debug("server: %s", msg);
 	else
 		log_info("server: %s", msg);
@@ -108,9 +109,19 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 		if (c->conn && PQstatus(c->conn) == CONNECTION_OK)
 			break;
 		set_error(c, NULL);
-		/* A refused password or a missing database will not fix itself. */
-		if (attempt >= retries || strstr(c->last_error, "password") || strstr(c->last_error, "does not exist") ||
-			strstr(c->last_error, "no pg_hba.conf entry") || strstr(c->last_error, "invalid"))
+		/*
+		 * A refused password or a missing database will not fix itself; they
+		 * get the SQLSTATE the server sent, which libpq keeps only as text.
+		 */
+		if (strstr(c->last_error, "password"))
+			strcpy(c->sqlstate, "28P01");
+		else if (strstr(c->last_error, "no pg_hba.conf entry"))
+			strcpy(c->sqlstate, "28000");
+		else if (strstr(c->last_error, "does not exist"))
+			strcpy(c->sqlstate, "3D000");
+		else if (strstr(c->last_error, "invalid"))
+			strcpy(c->sqlstate, "08P01");
+		if (attempt >= retries || c->sqlstate[0])
 		{
 			log_error("could not connect to \"%s\": %s", c->description, c->last_error);
 			PQfinish(c->conn);
@@ -128,6 +139,14 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 	/* The dump's text forms assume these: UTC for timestamptz, ISO dates. */
 	return pgconn_exec(c, "SET client_encoding = 'UTF8'; SET timezone = 'UTC'; SET datestyle = 'ISO, YMD'; "
 						  "SET intervalstyle = 'postgres'; SET extra_float_digits = 1");
+}
+
+bool
+pgconn_failure_is_users(const pgconn *c)
+{
+	/* Class 28: authorization; 3D000: no such database; 42501: insufficient privilege; 08P01: bad options. */
+	return strncmp(c->sqlstate, "28", 2) == 0 || strcmp(c->sqlstate, "3D000") == 0 ||
+		   strcmp(c->sqlstate, "42501") == 0 || strcmp(c->sqlstate, "08P01") == 0;
 }
 
 void
@@ -161,7 +180,6 @@ run(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult
 			*out = NULL;
 		return false;
 	}
-	c->sqlstate[0] = '\0';
 	if (out)
 		*out = res;
 	else

@@ -12,7 +12,7 @@ typedef struct pgconn
 {
 	PGconn *conn;	   /* owned */
 	char *description; /* owned: host:port/db as user, never a password */
-	char sqlstate[6];  /* of the last failure, "" when it was not the server's */
+	char sqlstate[6];  /* of the last failure (kept until the next one), "" when not the server's */
 	char *last_error;  /* owned: the last failure's primary message */
 } pgconn;
 
@@ -23,6 +23,9 @@ typedef struct pgconn
  * Logs the error once, without the password.
  */
 bool pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries);
+
+/* True when the last failure is the user's to fix (password, privilege, no such database). */
+bool pgconn_failure_is_users(const pgconn *c);
 void pgconn_close(pgconn *c);
 
 /* A conninfo described without its password; caller frees. */

@@ -147,17 +147,18 @@ statedb_mark_step(pgconn *c, const char *source, const char *step)
 
 bool
 statedb_table_loaded(pgconn *c, const char *source, const char *schema, const char *table,
-					 const char *dump_id, bool *loaded)
+					 const char *dump_id, bool *loaded, uint64_t *rows)
 {
 	const char *params[4] = { source, schema, table, dump_id };
 	PGresult *res;
 
 	*loaded = false;
-	if (!pgconn_query(c, "SELECT 1 FROM sch_chameleon.tables WHERE source_name = $1 AND source_schema = $2 "
+	if (!pgconn_query(c, "SELECT coalesce(rows_loaded, 0) FROM sch_chameleon.tables WHERE source_name = $1 AND source_schema = $2 "
 						 "AND source_table = $3 AND dump_id = $4 AND status = 'loaded'",
 					  4, params, &res))
 		return false;
 	*loaded = PQntuples(res) == 1;
+	*rows = *loaded ? strtoull(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	PQclear(res);
 	return true;
 }

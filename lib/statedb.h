@@ -31,9 +31,9 @@ bool statedb_load_progress(pgconn *c, const char *source, const char *dump_id,
 /* Marks a step ("pre_data" or "post_data") done for the source's current dump. */
 bool statedb_mark_step(pgconn *c, const char *source, const char *step);
 
-/* True when this table is loaded from this dump (in sch_chameleon.tables). */
+/* True when this table is loaded from this dump (in sch_chameleon.tables), with the rows it got. */
 bool statedb_table_loaded(pgconn *c, const char *source, const char *schema, const char *table,
-						  const char *dump_id, bool *loaded);
+						  const char *dump_id, bool *loaded, uint64_t *rows);
 
 /*
  * Records a table as loaded and consistent from the dump's coordinates; meant
