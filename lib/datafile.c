@@ -84,12 +84,7 @@ datafile_close(datafile *f, char *checksum, size_t checksum_size)
 		format_checksum(XXH3_64bits_digest(f->hash), checksum, checksum_size);
 	if (!f->is_stdout)
 	{
-		if (fdatasync(f->fd) != 0)
-		{
-			log_error("could not fsync file \"%s\": %s", f->path, strerror(errno));
-			ok = false;
-		}
-		if (close(f->fd) != 0 && ok)
+		if (close(f->fd) != 0)
 		{
 			log_error("could not close file \"%s\": %s", f->path, strerror(errno));
 			ok = false;
@@ -154,6 +149,26 @@ datafile_checksum_file(const char *path, char *checksum, size_t checksum_size, u
 }
 
 bool
+datafile_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool ok = true;
+
+	if (fd < 0)
+	{
+		log_error("could not open directory \"%s\": %s", dir, strerror(errno));
+		return false;
+	}
+	if (syncfs(fd) != 0)
+	{
+		log_error("could not flush the files of \"%s\" to disk: %s", dir, strerror(errno));
+		ok = false;
+	}
+	close(fd);
+	return ok;
+}
+
+bool
 datafile_write_atomic(const char *path, const char *data, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp", path);
@@ -164,6 +179,11 @@ datafile_write_atomic(const char *path, const char *data, size_t len)
 	if (ok)
 	{
 		ok = datafile_write(&f, data, len);
+		if (ok && fdatasync(f.fd) != 0)
+		{
+			log_error("could not fsync file \"%s\": %s", tmp, strerror(errno));
+			ok = false;
+		}
 		if (ok)
 			ok = datafile_close(&f, NULL, 0);
 		else

@@ -22,7 +22,8 @@ bool datafile_open(datafile *f, const char *path);
 bool datafile_write(datafile *f, const void *data, size_t len);
 
 /*
- * Flushes to stable storage (not stdout) and closes. *checksum receives
+ * Closes the file (stdout stays open); its data reaches stable storage with
+ * datafile_sync_dir() over the directory, once for many files. *checksum receives
  * "xxh3:" and 16 hex digits in buf of at least 22 bytes.
  */
 bool datafile_close(datafile *f, char *checksum, size_t checksum_size);
@@ -32,6 +33,13 @@ void datafile_abandon(datafile *f);
 
 /* Checksum of a whole file, the same form as datafile_close gives. */
 bool datafile_checksum_file(const char *path, char *checksum, size_t checksum_size, uint64_t *bytes);
+
+/*
+ * Flushes every file of the file system that holds dir to stable storage:
+ * one syncfs() instead of an fsync per file, before the manifest says the
+ * files are complete.
+ */
+bool datafile_sync_dir(const char *dir);
 
 /* Writes a small file atomically: to path.tmp, fsync, rename. */
 bool datafile_write_atomic(const char *path, const char *data, size_t len);

@@ -112,27 +112,6 @@ dump_chunk_file_name(const char *schema, const char *table, int number)
 	return sbuf_detach(&b, NULL);
 }
 
-/* Numbers never need CSV quoting: their text goes to the file as it is. */
-static bool
-kind_is_numeric(my_type_kind k)
-{
-	switch (k)
-	{
-		case MYT_TINYINT:
-		case MYT_SMALLINT:
-		case MYT_MEDIUMINT:
-		case MYT_INT:
-		case MYT_BIGINT:
-		case MYT_DECIMAL:
-		case MYT_FLOAT:
-		case MYT_DOUBLE:
-		case MYT_YEAR:
-			return true;
-		default:
-			return false;
-	}
-}
-
 static void
 add_select_list(sbuf *sql, const cat_table *t)
 {
@@ -176,7 +155,8 @@ encode_row(const cat_table *t, char **row, const unsigned long *len, sbuf *out, 
 			if (col->type.kind == MYT_FLOAT &&
 				floatfmt_float_from_double_text(row[i], len[i], out))
 				continue;
-			if (kind_is_numeric(col->type.kind))
+			/* Numbers never need CSV quoting: their text goes to the file as it is. */
+			if (typemap_kind_is_numeric(col->type.kind))
 				sbuf_add(out, row[i], len[i]);
 			else
 				csvwrite_field(out, row[i], len[i]);
@@ -385,9 +365,12 @@ plan_table(dump_state *st, myconn *conn, cat_table *t)
 		step,
 		span;
 
+	/* Chunks start largest first by their share of the table's bytes (rows of wide tables weigh more). */
+	uint64_t table_weight = t->data_length ? t->data_length : t->row_estimate;
+
 	if (key == NULL || t->row_estimate <= chunk_rows)
 	{
-		add_chunk(st, t, 0, NULL, t->row_estimate);
+		add_chunk(st, t, 0, NULL, table_weight);
 		return true;
 	}
 	sbuf_addstr(&sql, "SELECT MIN(");
@@ -423,7 +406,7 @@ plan_table(dump_state *st, myconn *conn, cat_table *t)
 	nchunks = (t->row_estimate + chunk_rows - 1) / chunk_rows;
 	if (empty || span < nchunks * 2)
 	{
-		add_chunk(st, t, 0, NULL, t->row_estimate);
+		add_chunk(st, t, 0, NULL, table_weight);
 		return true;
 	}
 	step = span / nchunks + 1;
@@ -448,7 +431,7 @@ plan_table(dump_state *st, myconn *conn, cat_table *t)
 			sbuf_addstr(&where, " < ");
 			format_key(&where, to, key->type.is_unsigned);
 		}
-		add_chunk(st, t, (int) i, sbuf_detach(&where, NULL), t->row_estimate / nchunks);
+		add_chunk(st, t, (int) i, sbuf_detach(&where, NULL), table_weight / nchunks);
 	}
 	return true;
 }
@@ -671,7 +654,9 @@ write_documents(dump_state *st, const binlog_coordinates *coords, double elapsed
 		ok = write_doc(dir, "schema/post-data.sql", &doc);
 		sbuf_reset(&doc);
 	}
-	/* Last: a dump directory without manifest.json is incomplete. */
+	/* Last, once every file is on disk: a dump directory without manifest.json is incomplete. */
+	if (ok)
+		ok = datafile_sync_dir(dir);
 	if (ok)
 	{
 		dumpdoc_manifest(&st->cat, st->chunks, st->nchunks, coords, elapsed, &doc);

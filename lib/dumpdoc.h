@@ -21,7 +21,7 @@ typedef struct dump_chunk
 	uint64_t bytes;
 	char checksum[32];	  /* "xxh3:" and 16 hex digits */
 	uint64_t *zero_dates; /* owned: per column, values that became NULL */
-	uint64_t weight;	  /* estimated rows, to start big chunks first */
+	uint64_t weight;	  /* estimated bytes, to start big chunks first */
 	bool done;
 } dump_chunk;
 

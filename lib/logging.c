@@ -32,6 +32,8 @@ log_init(const char *progname)
 
 	log_progname = slash ? slash + 1 : progname;
 	log_stderr_tty = isatty(STDERR_FILENO);
+	/* The first plain progress line comes after an interval, not at 0 %. */
+	log_progress_last = time(NULL);
 }
 
 void

@@ -217,22 +217,8 @@ quote_mysql8_default(cat_column *col)
 {
 	sbuf quoted = SBUF_INIT;
 
-	switch (col->type.kind)
-	{
-		case MYT_TINYINT:
-		case MYT_SMALLINT:
-		case MYT_MEDIUMINT:
-		case MYT_INT:
-		case MYT_BIGINT:
-		case MYT_DECIMAL:
-		case MYT_FLOAT:
-		case MYT_DOUBLE:
-		case MYT_YEAR:
-		case MYT_BIT:
-			return;
-		default:
-			break;
-	}
+	if (typemap_kind_is_numeric(col->type.kind) || col->type.kind == MYT_BIT)
+		return;
 	if (col->default_value == NULL || (col->extra && strcasestr(col->extra, "DEFAULT_GENERATED")))
 		return;
 	sbuf_addch(&quoted, '\'');

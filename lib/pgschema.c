@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "logging.h"
+#include "myliteral.h"
 #include "namehash.h"
 #include "quote.h"
 #include "xalloc.h"
@@ -292,63 +293,9 @@ needs_sequence(const cat_column *col)
 static bool
 unescape_my_literal(const char *p, sbuf *out)
 {
-	p++;
-	for (;;)
-	{
-		char c = *p;
+	const char *end = myliteral_unquote(p, out);
 
-		if (c == '\0')
-			return false;
-		if (c == '\'')
-		{
-			if (p[1] == '\'')
-			{
-				sbuf_addch(out, '\'');
-				p += 2;
-				continue;
-			}
-			return p[1] == '\0';
-		}
-		if (c == '\\' && p[1] != '\0')
-		{
-			char e = p[1];
-
-			p += 2;
-			switch (e)
-			{
-				case '0':
-					c = '\0';
-					break;
-				case 'n':
-					c = '\n';
-					break;
-				case 'r':
-					c = '\r';
-					break;
-				case 't':
-					c = '\t';
-					break;
-				case 'b':
-					c = '\b';
-					break;
-				case 'Z':
-					c = '\032';
-					break;
-				case '%':
-				case '_':
-					sbuf_addch(out, '\\');
-					c = e;
-					break;
-				default:
-					c = e;
-					break;
-			}
-			sbuf_addch(out, c);
-			continue;
-		}
-		sbuf_addch(out, c);
-		p++;
-	}
+	return end != NULL && *end == '\0';
 }
 
 /* A plain number as MariaDB shows numeric defaults: -1.50, 2024, 1e300. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "myliteral.h"
 #include "xalloc.h"
 
 /* The type words COLUMN_TYPE starts with, as MariaDB 10.x and MySQL 5.7/8 show them. */
@@ -108,70 +109,22 @@ static const char *
 parse_label(const char *p, char **label, sbuf *err)
 {
 	sbuf b = SBUF_INIT;
+	const char *end = myliteral_unquote(p, &b);
 
-	p++; /* the opening quote */
-	for (;;)
+	if (end == NULL)
 	{
-		char c = *p;
-
-		if (c == '\0')
-		{
-			sbuf_release(&b);
-			sbuf_addstr(err, "unterminated label");
-			return NULL;
-		}
-		if (c == '\'')
-		{
-			if (p[1] != '\'')
-				break;
-			sbuf_addch(&b, '\'');
-			p += 2;
-			continue;
-		}
-		if (c == '\\' && p[1] != '\0')
-		{
-			char e = p[1];
-
-			p += 2;
-			switch (e)
-			{
-				case '0':
-					sbuf_release(&b);
-					sbuf_addstr(err, "a label holds a NUL byte, which PostgreSQL text cannot hold");
-					return NULL;
-				case 'n':
-					c = '\n';
-					break;
-				case 'r':
-					c = '\r';
-					break;
-				case 't':
-					c = '\t';
-					break;
-				case 'b':
-					c = '\b';
-					break;
-				case 'Z':
-					c = '\032';
-					break;
-				case '%':
-				case '_':
-					/* MySQL keeps the backslash of \% and \_ in literals. */
-					sbuf_addch(&b, '\\');
-					c = e;
-					break;
-				default:
-					c = e;
-					break;
-			}
-			sbuf_addch(&b, c);
-			continue;
-		}
-		sbuf_addch(&b, c);
-		p++;
+		sbuf_release(&b);
+		sbuf_addstr(err, "unterminated label");
+		return NULL;
+	}
+	if (memchr(b.data, '\0', b.len) != NULL)
+	{
+		sbuf_release(&b);
+		sbuf_addstr(err, "a label holds a NUL byte, which PostgreSQL text cannot hold");
+		return NULL;
 	}
 	*label = sbuf_detach(&b, NULL);
-	return p + 1;
+	return end;
 }
 
 static const char *
@@ -280,6 +233,26 @@ normalized_name(const char *column_type)
 	for (char *p = name; *p; p++)
 		*p = lower_ascii(*p);
 	return name;
+}
+
+bool
+typemap_kind_is_numeric(my_type_kind k)
+{
+	switch (k)
+	{
+		case MYT_TINYINT:
+		case MYT_SMALLINT:
+		case MYT_MEDIUMINT:
+		case MYT_INT:
+		case MYT_BIGINT:
+		case MYT_DECIMAL:
+		case MYT_FLOAT:
+		case MYT_DOUBLE:
+		case MYT_YEAR:
+			return true;
+		default:
+			return false;
+	}
 }
 
 bool

@@ -86,6 +86,9 @@ typedef struct type_override
 	int ntables;
 } type_override;
 
+/* Integer, decimal, floating point and year kinds: their text is a plain number. */
+bool typemap_kind_is_numeric(my_type_kind k);
+
 /*
  * Parses an information_schema COLUMNS.COLUMN_TYPE string. is_json marks a
  * MariaDB JSON column (a longtext with a json_valid check). Returns false and
