@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# bench/dataset.sh: builds the benchmark dataset in the sandbox's MariaDB database `bench`.
+# bench/dataset.sh: builds the benchmark dataset in the sandbox's MariaDB database `bench`
+# (or CHAM_BENCH_DB: the load benchmark may use a second one, `bench_load`, at its own scale).
 #
 #   eval "$(scripts/cham-sandbox env)"; bench/dataset.sh
+#   CHAM_BENCH_DB=bench_load CHAM_BENCH_SCALE=1 bench/dataset.sh
 #
-# The dataset, at scale S (CHAM_BENCH_SCALE, default 5, fractions allowed):
-#   bench.sbtest1..4  sysbench's oltp_common tables (`sysbench oltp_read_write prepare`),
-#                     1,000,000 x S rows each (id, k, c char(120), pad char(60))
-#   bench.wide        200,000 x S rows of mixed types (int, bigint unsigned, decimal, double,
-#                     utf8mb4 varchar, ~1 KB text, datetime(6), timestamp, date, enum, json,
-#                     varbinary, blob; nullable columns with NULLs), from the Sequence engine
+# The dataset, at scale S (CHAM_BENCH_SCALE, default 5, fractions allowed), in database DB:
+#   DB.sbtest1..4  sysbench's oltp_common tables (`sysbench oltp_read_write prepare`),
+#                  1,000,000 x S rows each (id, k, c char(120), pad char(60))
+#   DB.wide        200,000 x S rows of mixed types (int, bigint unsigned, decimal, double,
+#                  utf8mb4 varchar, ~1 KB text, datetime(6), timestamp, date, enum, json,
+#                  varbinary, blob; nullable columns with NULLs), from the Sequence engine,
+#                  and parent_id, a foreign key to wide(id) itself (row n's parent is n/2),
+#                  so that a load has a foreign key (and its index) to create
 # Scale 1 is about 1 GB of CSV; at 5, mydumper takes 20-40 s on 2 cores.  The parameters
-# of a built dataset are in the marker table bench_meta.dataset (outside `bench`, so that
-# the dumps leave it out); when they match, nothing is rebuilt.  CHAM_BENCH_REBUILD=1
-# rebuilds anyway.
+# of each built database are in the marker table bench_meta.dataset, a row per database
+# (outside them, so that the dumps leave it out); when they match, nothing is rebuilt.
+# CHAM_BENCH_REBUILD=1 rebuilds anyway.
 #
 # Connects as the MariaDB root user with the option file $CHAM_MYSQL_ROOT_CNF (no password
 # on any command line: sysbench gets it through MYSQL_PWD in its environment).
@@ -21,7 +25,8 @@ set -euo pipefail
 
 prog=bench/dataset.sh
 # Bump when the shape of the dataset changes, so that an older one is rebuilt.
-dataset_version=1
+# (2: wide.parent_id, the foreign key; the marker table has a row per database.)
+dataset_version=2
 
 note()
 {
@@ -38,6 +43,10 @@ die()
 [ -r "$CHAM_MYSQL_ROOT_CNF" ] || die "cannot read $CHAM_MYSQL_ROOT_CNF"
 
 scale=${CHAM_BENCH_SCALE:-5}
+db=${CHAM_BENCH_DB:-bench}
+case $db in
+bench_meta | *[!a-z0-9_]* | '') die "CHAM_BENCH_DB must be a database name in [a-z0-9_], not \"$db\"" ;;
+esac
 case $scale in
 '' | *[!0-9.]* | *.*.* | .) die "CHAM_BENCH_SCALE must be a positive number, not \"$scale\"" ;;
 esac
@@ -66,18 +75,34 @@ cnf_value()
 	sed -n "/^\[client\]/,/^\[/{s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p}" "$CHAM_MYSQL_ROOT_CNF" | head -n 1
 }
 
-have=$(sql -e "SELECT params FROM bench_meta.dataset" 2>/dev/null || true)
+# (A marker table of version 1, without the column db, fails the query: rebuilt.)
+have=$(sql -e "SELECT params FROM bench_meta.dataset WHERE db = '$db'" 2>/dev/null || true)
 if [ "$have" = "$params" ] && [ "${CHAM_BENCH_REBUILD:-0}" != 1 ]; then
-	note "dataset at scale $scale already built ($params)"
+	note "dataset $db at scale $scale already built ($params)"
 	exit 0
 fi
 
 t0=$SECONDS
-note "building the dataset at scale $scale ($params)"
-sql <<'EOF'
-DROP DATABASE IF EXISTS bench_meta;
-DROP DATABASE IF EXISTS bench;
-CREATE DATABASE bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+note "building the dataset $db at scale $scale ($params)"
+# The marker goes first (an interrupted build is rebuilt next time); one of version 1 is
+# replaced by the table with a row per database.
+sql <<EOF
+CREATE DATABASE IF NOT EXISTS bench_meta;
+CREATE TABLE IF NOT EXISTS bench_meta.dataset (db VARCHAR(64) NOT NULL PRIMARY KEY,
+  params VARCHAR(200) NOT NULL, scale VARCHAR(20) NOT NULL, total_rows BIGINT NOT NULL,
+  built_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+EOF
+if [ "$(sql -e "SELECT COUNT(*) FROM information_schema.COLUMNS
+	WHERE TABLE_SCHEMA = 'bench_meta' AND TABLE_NAME = 'dataset' AND COLUMN_NAME = 'db'")" = 0 ]; then
+	sql -e "DROP TABLE bench_meta.dataset"
+	sql -e "CREATE TABLE bench_meta.dataset (db VARCHAR(64) NOT NULL PRIMARY KEY,
+  params VARCHAR(200) NOT NULL, scale VARCHAR(20) NOT NULL, total_rows BIGINT NOT NULL,
+  built_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+fi
+sql <<EOF
+DELETE FROM bench_meta.dataset WHERE db = '$db';
+DROP DATABASE IF EXISTS $db;
+CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 EOF
 
 # --- the sysbench tables
@@ -90,7 +115,7 @@ root_sock=$(cnf_value socket)
 note "sysbench prepare: $sb_tables tables of $sb_rows rows"
 log=$(mktemp "${TMPDIR:-/tmp}/cham-bench-sysbench.XXXXXX")
 if ! MYSQL_PWD=$root_pw sysbench oltp_read_write --db-driver=mysql \
-	--mysql-socket="$root_sock" --mysql-user="${root_user:-root}" --mysql-db=bench \
+	--mysql-socket="$root_sock" --mysql-user="${root_user:-root}" --mysql-db="$db" \
 	--tables="$sb_tables" --table-size="$sb_rows" --threads="$sb_tables" --rand-seed=1 prepare >"$log" 2>&1; then
 	tail -n 20 "$log" >&2
 	rm -f "$log"
@@ -103,10 +128,10 @@ note "sysbench prepare done in $((SECONDS - t0)) s"
 # --- the wide table, in batches of 50,000 rows from the Sequence engine, out of the binlog
 note "wide: $wide_rows rows of mixed types"
 {
-	cat <<'EOF'
+	cat <<EOF
 SET SESSION sql_log_bin = 0;
-USE bench;
-CREATE TABLE bench.wide (
+USE $db;
+CREATE TABLE wide (
   id          INT UNSIGNED NOT NULL,
   qty         INT NULL,
   big         BIGINT UNSIGNED NOT NULL,
@@ -121,8 +146,10 @@ CREATE TABLE bench.wide (
   attrs       JSON NULL,
   token       VARBINARY(32) NULL,
   payload     BLOB NULL,
+  parent_id   INT UNSIGNED NULL,
   PRIMARY KEY (id),
-  KEY wide_created (created_at)
+  KEY wide_created (created_at),
+  CONSTRAINT wide_parent FOREIGN KEY (parent_id) REFERENCES wide (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 EOF
 	lo=1
@@ -130,7 +157,7 @@ EOF
 		hi=$((lo + 49999))
 		[ "$hi" -le "$wide_rows" ] || hi=$wide_rows
 		cat <<EOF
-INSERT INTO bench.wide
+INSERT INTO wide
 SELECT n,
   IF(n % 7 = 0, NULL, (n * 7919) % 200001 - 100000),
   18446744073709551615 - CAST(n AS UNSIGNED) * 1000003,
@@ -148,17 +175,15 @@ SELECT n,
      JSON_OBJECT('id', n, 'name', CONCAT('n', n), 'tags', JSON_ARRAY('a', 'b', n % 10),
                  'ok', IF(n % 2 = 0, TRUE, FALSE), 'w', n / 8)),
   IF(n % 3 = 0, NULL, UNHEX(MD5(n))),
-  IF(n % 4 = 0, NULL, UNHEX(REPEAT(SHA2(n, 256), 4)))
+  IF(n % 4 = 0, NULL, UNHEX(REPEAT(SHA2(n, 256), 4))),
+  IF(n % 6 = 0, NULL, NULLIF(n DIV 2, 0))
 FROM (SELECT CAST(seq AS SIGNED) AS n FROM seq_${lo}_to_${hi}) AS s;
 EOF
 		lo=$((hi + 1))
 	done
-	echo "ANALYZE TABLE bench.sbtest1, bench.sbtest2, bench.sbtest3, bench.sbtest4, bench.wide;"
-	echo "CREATE DATABASE bench_meta;"
-	echo "CREATE TABLE bench_meta.dataset (params VARCHAR(200) NOT NULL, scale VARCHAR(20) NOT NULL,"
-	echo "  total_rows BIGINT NOT NULL, built_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);"
-	echo "INSERT INTO bench_meta.dataset (params, scale, total_rows)"
-	echo "  VALUES ('$params', '$scale', $((sb_tables * sb_rows + wide_rows)));"
+	echo "ANALYZE TABLE sbtest1, sbtest2, sbtest3, sbtest4, wide;"
+	echo "INSERT INTO bench_meta.dataset (db, params, scale, total_rows)"
+	echo "  VALUES ('$db', '$params', '$scale', $((sb_tables * sb_rows + wide_rows)));"
 } | sql >/dev/null
 
 note "dataset built in $((SECONDS - t0)) s"

@@ -85,8 +85,7 @@ test_expect_success 'a load killed half-way completes when run again' '
 	cham-load -q --target "$CHAM_TARGET" --table none.none - </dev/null 2>/dev/null || rc=$?
 	test "$rc" = 2
 	pg_user -c "INSERT INTO sch_chameleon.sources (source_name, status) VALUES ('\''sakila'\'', '\''loading'\'')"
-	{ printf "%s\n" "BEGIN;" "INSERT INTO sch_chameleon.tables (source_name, source_schema, source_table, pg_schema, pg_table) VALUES ('\''sakila'\'', '\''$db'\'', '\''store'\'', '\''$db'\'', '\''store'\'');"; sleep 60; } |
-		psql -X -q "$CHAM_TARGET" >/dev/null 2>&1 &
+	pg_user -c "BEGIN; INSERT INTO sch_chameleon.tables (source_name, source_schema, source_table, pg_schema, pg_table) VALUES ('\''sakila'\'', '\''$db'\'', '\''store'\'', '\''$db'\'', '\''store'\''); SELECT pg_sleep(60) /* t0200 blocker */" >/dev/null 2>&1 &
 	blocker=$!
 	cham-load -q --target "$CHAM_TARGET" --jobs 1 --source-name sakila dump 2>killed.err &
 	loader=$!
@@ -96,7 +95,9 @@ test_expect_success 'a load killed half-way completes when run again' '
 		sleep 0.1
 	done
 	test "$n" = 15
-	kill -9 "$loader" && kill "$blocker" && { wait "$loader" "$blocker" || true; } &&
+	kill -9 "$loader" &&
+	pg_admin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '\''%t0200 blocker%'\'' AND pid <> pg_backend_pid()" >/dev/null &&
+	{ wait "$loader" "$blocker" || true; } &&
 	test "$(pg_user -c "SELECT count(*) FROM $db.store")" = 0 &&
 	cham-load -q --target "$CHAM_TARGET" --source-name sakila dump &&
 	"$CHAM_TOP/scripts/cham-verify" --source "$CHAM_SOURCE_URI" --target "$CHAM_TARGET" --dump dump >verify4.out &&
