@@ -2,7 +2,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libmariadb libpq yaml-0.1 libxxhash json-c
+PKGS := libmariadb libpq yaml-0.1 libxxhash json-c zlib libzstd
 
 # The developer warning set (git's config.mak.dev), all of it an error.
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \

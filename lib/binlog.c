@@ -361,12 +361,10 @@ binlog_event_size(const uint8_t *buf, size_t len, const binlog_format *fmt, uint
 	sz = le32(buf + 9);
 	if (sz < fmt->common_header_len || sz < BINLOG_HEADER_LEN)
 	{
-		binlog_header h = { 0 };
-
-		h.type = buf[4];
-		h.event_size = sz;
-		h.log_pos = le32(buf + 13);
-		event_error(fmt, &h, "impossible event size %u", sz);
+		/* The size is wrong, so where the event starts is unknown: name where it ends. */
+		log_error("could not decode binlog event %s ending at position %" PRIu32 "%s%s%s: impossible event size %" PRIu32,
+				  binlog_event_type_name(buf[4]), le32(buf + 13), fmt->log_name[0] ? " of \"" : "", fmt->log_name,
+				  fmt->log_name[0] ? "\"" : "", sz);
 		return false;
 	}
 	*size = sz;
@@ -587,13 +585,13 @@ parse_status_vars(const uint8_t *p, const uint8_t *end, binlog_query *q)
 			case 128: /* MariaDB hrnow */
 				n = 3;
 				break;
-			case 16: /* explicit_defaults_for_timestamp */
-			case 19: /* sql_require_primary_key */
-			case 20: /* default_table_encryption */
+			case 16:  /* explicit_defaults_for_timestamp */
+			case 19:  /* sql_require_primary_key */
+			case 20:  /* default_table_encryption */
 			case 130: /* MariaDB gtid_flags3 */
 				n = 1;
 				break;
-			case 17: /* ddl_logged_with_xid */
+			case 17:  /* ddl_logged_with_xid */
 			case 129: /* MariaDB xid */
 				if (left < 8)
 					return;
@@ -1064,8 +1062,14 @@ binlog_event_parse(const uint8_t *buf, size_t len, binlog_format *fmt, binlog_ev
 		if (has_crc)
 		{
 			uint32_t stored = le32(buf + size - 4);
-			uint32_t computed = (uint32_t) crc32(0L, buf, size - 4);
+			/* The server computes it before setting the "in use" flag of an open binlog. */
+			uint8_t flags_lo = (uint8_t) (buf[17] & ~BINLOG_FLAG_IN_USE);
+			uLong crc = crc32(0L, buf, 17);
+			uint32_t computed;
 
+			crc = crc32(crc, &flags_lo, 1);
+			crc = crc32(crc, buf + 18, size - 4 - 18);
+			computed = (uint32_t) crc;
 			if (stored != computed)
 			{
 				event_error(fmt, h, "checksum mismatch: stored 0x%08" PRIx32 ", computed 0x%08" PRIx32, stored, computed);

@@ -9,8 +9,8 @@
 #include "sbuf.h"
 
 /* A binlog file starts with these 4 bytes; the first event follows at offset 4. */
-#define BINLOG_MAGIC	 "\xfe" \
-						 "bin"
+#define BINLOG_MAGIC "\xfe" \
+					 "bin"
 #define BINLOG_MAGIC_LEN 4
 
 /* The v4 common header: timestamp 4, type 1, server_id 4, event_size 4, log_pos 4, flags 2. */
@@ -194,17 +194,17 @@ enum binlog_rows_kind
 typedef struct binlog_rows
 {
 	enum binlog_rows_kind kind;
-	int version;		 /* 1 (types 23-25, 166-168) or 2 */
-	bool partial;		 /* PARTIAL_UPDATE_ROWS: JSON columns of the after image may be diffs */
-	bool compressed;	 /* a MariaDB compressed event (rows is the inflated copy) */
-	uint64_t table_id;	 /* the TABLE_MAP this event refers to */
-	uint16_t flags;		 /* BINLOG_ROWS_FLAG_* */
+	int version;		  /* 1 (types 23-25, 166-168) or 2 */
+	bool partial;		  /* PARTIAL_UPDATE_ROWS: JSON columns of the after image may be diffs */
+	bool compressed;	  /* a MariaDB compressed event (rows is the inflated copy) */
+	uint64_t table_id;	  /* the TABLE_MAP this event refers to */
+	uint16_t flags;		  /* BINLOG_ROWS_FLAG_* */
 	const uint8_t *extra; /* v2 extra data (without its 2 length bytes); NULL when none */
 	size_t extra_len;
-	uint32_t ncols;				 /* columns of the table */
-	const uint8_t *cols_before;	 /* columns in the before image (delete, update): (ncols+7)/8 bytes */
-	const uint8_t *cols_after;	 /* columns in the after image (write, update) */
-	const uint8_t *rows;		 /* the row images */
+	uint32_t ncols;				/* columns of the table */
+	const uint8_t *cols_before; /* columns in the before image (delete, update): (ncols+7)/8 bytes */
+	const uint8_t *cols_after;	/* columns in the after image (write, update) */
+	const uint8_t *rows;		/* the row images */
 	size_t rows_len;
 } binlog_rows;
 
