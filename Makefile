@@ -12,7 +12,7 @@ WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
 
 OPTFLAGS ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNINGS) -pthread -Ilib $(PKG_CFLAGS) $(SANITIZE_FLAGS) $(CFLAGS)
 LDFLAGS_ALL = -pthread $(SANITIZE_FLAGS) $(LDFLAGS)
 
