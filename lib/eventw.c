@@ -131,6 +131,19 @@ eventw_image_end(sbuf *out)
 }
 
 void
+eventw_key(sbuf *out, char *const *names, int n)
+{
+	sbuf_addstr(out, ",\"key\":[");
+	for (int i = 0; i < n; i++)
+	{
+		if (i)
+			sbuf_addch(out, ',');
+		add_string(out, names[i]);
+	}
+	sbuf_addch(out, ']');
+}
+
+void
 eventw_row_end(sbuf *out)
 {
 	sbuf_addstr(out, "}\n");

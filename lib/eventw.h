@@ -31,6 +31,9 @@ void eventw_row_start(sbuf *out, const char *kind, const char *schema, const cha
 void eventw_image_start(sbuf *out, const char *name);
 void eventw_value(sbuf *out, bool first, const char *column, const char *value, size_t len, bool is_null);
 void eventw_image_end(sbuf *out);
+
+/* "key":[names]: the columns that identify the row (its primary key), for update and delete. */
+void eventw_key(sbuf *out, char *const *names, int n);
 void eventw_row_end(sbuf *out);
 
 #endif

@@ -42,6 +42,8 @@ typedef struct stream_table
 	my_type *types;		  /* owned: per column, from the catalog or the binlog's metadata */
 	pg_type *pgtypes;	  /* owned */
 	char **names;		  /* owned: per column */
+	char **key;			  /* owned array of borrowed names: the primary key's columns */
+	int nkey;
 	bool used;
 } stream_table;
 
@@ -137,6 +139,7 @@ table_release(stream_table *t)
 	free(t->types);
 	free(t->pgtypes);
 	free(t->names);
+	free(t->key);
 	binlogrow_table_map_release(&t->tm);
 	memset(t, 0, sizeof(*t));
 }
@@ -312,6 +315,27 @@ describe_table(stream_state *st, stream_table *t)
 		else
 			t->names[i] = xasprintf("@%u", i + 1);
 	}
+	/*
+	 * The primary key, from the binlog's metadata or the catalog: with a
+	 * MINIMAL row image, "old" holds only what identifies the row.
+	 */
+	if (ok && t->tm.npk > 0)
+	{
+		t->key = xcalloc((size_t) t->tm.npk, sizeof(char *));
+		for (int k = 0; k < t->tm.npk; k++)
+			if (t->tm.pk[k] < n)
+				t->key[t->nkey++] = t->names[t->tm.pk[k]];
+	}
+	else if (ok && t->cat && catalog_primary_key(t->cat))
+	{
+		const cat_index *pk = catalog_primary_key(t->cat);
+
+		t->key = xcalloc((size_t) pk->ncols, sizeof(char *));
+		for (int k = 0; k < pk->ncols; k++)
+			for (uint32_t i = 0; i < n; i++)
+				if (strcmp(t->names[i], pk->columns[k]) == 0)
+					t->key[t->nkey++] = t->names[i];
+	}
 	if (ok && t->cat == NULL && t->selected && n > 0 && t->tm.cols[0].name == NULL)
 		log_warning("table \"%s.%s\" has no column names in the binlog (binlog_row_metadata=FULL gives them) "
 					"and differs from the catalog: its columns are named @1, @2, ...",
@@ -436,6 +460,8 @@ on_rows(stream_state *st, const binlog_event *ev)
 			write_image(st, t, "old", &st->before);
 		if (st->after.n)
 			write_image(st, t, "new", &st->after);
+		if (st->before.n && t->nkey)
+			eventw_key(&st->out, t->key, t->nkey);
 		eventw_row_end(&st->out);
 		st->rows++;
 		if (st->out.len >= FLUSH_BYTES && !flush_output(st))
