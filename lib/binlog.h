@@ -95,7 +95,7 @@ typedef struct binlog_format
 	uint8_t common_header_len;
 	uint8_t post_header_len[256]; /* by event type; from the FORMAT_DESCRIPTION, else defaults */
 	int checksum_alg;			  /* BINLOG_CHECKSUM_OFF or BINLOG_CHECKSUM_CRC32 */
-	char log_name[256];			  /* the file the events come from, for messages; may be empty */
+	char log_name[256];			  /* the file the events come from, for messages; the caller sets it (ROTATE) */
 } binlog_format;
 
 /*
@@ -203,7 +203,7 @@ typedef struct binlog_rows
 	size_t extra_len;
 	uint32_t ncols;				/* columns of the table */
 	const uint8_t *cols_before; /* columns in the before image (delete, update): (ncols+7)/8 bytes */
-	const uint8_t *cols_after;	/* columns in the after image (write, update) */
+	const uint8_t *cols_after;	/* columns in the after image (write, update); for write and delete both point to the one bitmap */
 	const uint8_t *rows;		/* the row images */
 	size_t rows_len;
 } binlog_rows;

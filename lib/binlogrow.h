@@ -83,7 +83,7 @@ typedef struct binlog_column
 {
 	uint8_t type;	   /* enum binlog_col_type as in the TABLE_MAP */
 	uint8_t real_type; /* STRING columns: STRING, ENUM or SET from the metadata; else type */
-	uint16_t meta;	   /* the raw metadata, 0 when the type has none */
+	uint16_t meta;	   /* the metadata as the server reads it (mariadb-binlog's "meta="), 0 when none */
 	/*
 	 * STRING, VARCHAR, VAR_STRING: the maximum length in bytes; BLOB, JSON,
 	 * GEOMETRY, VECTOR: bytes of the length prefix; ENUM, SET: bytes of the
@@ -195,9 +195,7 @@ typedef struct binlog_rows_iter
 	const uint8_t *p;
 	const uint8_t *end;
 	uint32_t ncols;
-	uint64_t row;  /* rows read so far */
-	sbuf scratch;  /* owned */
-	sbuf scratch2; /* owned */
+	uint64_t row; /* rows read so far */
 	/* Before-image JSON values, for partial JSON updates (by JSON column ordinal). */
 	const uint8_t **json_before; /* owned array; entries borrow the event */
 	size_t *json_before_len;	 /* owned */
@@ -219,8 +217,12 @@ bool binlogrow_rows_init(binlog_rows_iter *it, const binlog_event *ev, const bin
  * after image (write, update); the other has n = 0. Values are the text
  * MySQL's text protocol gives for them (on a utf8mb4 connection with
  * time_zone '+00:00'; FLOAT as floatfmt_float() text): typemap_encode()
- * takes them as they are. Returns false at the end of the event, or on a
- * corrupt row (logged, with the event's position), which *failed tells.
+ * takes them as they are. What the binlog does not hold comes from
+ * binlogrow_column_hint(): ZEROFILL padding, DOUBLE(m,d) decimals, MariaDB's
+ * UUID/INET4/INET6 text, the zero padding of BINARY(n) (the binary charset),
+ * and without binlog_row_metadata=FULL also signedness, character sets and
+ * ENUM/SET labels. Returns false at the end of the event, or on a corrupt
+ * row (logged, with the event's position), which *failed tells.
  */
 bool binlogrow_rows_next(binlog_rows_iter *it, binlog_row *before, binlog_row *after, bool *failed);
 

@@ -48,7 +48,7 @@ typedef struct load_state
 	int njobs;
 	atomic_int next;
 	atomic_bool failed;
-	atomic_bool malformed;		/* a data file is not CSV: bad input */
+	atomic_bool malformed; /* a data file is not CSV: bad input */
 	atomic_int tables_done;
 	/* post-data */
 	const sql_section *section;

@@ -260,18 +260,22 @@ type_text_from_binlog(const binlog_column *c, sbuf *out)
 	}
 }
 
-/* The catalog's table when its columns are the binlog's (same count, same names when the binlog has them). */
-static const cat_table *
-matching_catalog_table(const stream_state *st, const binlog_table_map *tm)
+/*
+ * The catalog's column for binlog column i: by name when the binlog has
+ * names (so a table altered since still finds the columns that remain), by
+ * position when it has none and the column count is the catalog's. NULL when
+ * there is none; the binlog's own metadata then describes the column.
+ */
+static const cat_column *
+catalog_column(const cat_table *t, const binlog_table_map *tm, uint32_t i)
 {
-	const cat_table *t = catalog_find_table(&st->cat, tm->schema, tm->table);
-
-	if (t == NULL || (uint32_t) t->ncols != tm->ncols)
+	if (t == NULL)
 		return NULL;
-	for (uint32_t i = 0; i < tm->ncols; i++)
-		if (tm->cols[i].name && strcmp(tm->cols[i].name, t->cols[i].name) != 0)
-			return NULL;
-	return t;
+	if (tm->cols[i].name)
+		return catalog_find_column(t, tm->cols[i].name);
+	if ((uint32_t) t->ncols == tm->ncols)
+		return &t->cols[i];
+	return NULL;
 }
 
 /* Fills types, value forms and names of a table just mapped. */
@@ -283,23 +287,24 @@ describe_table(stream_state *st, stream_table *t)
 	sbuf err = SBUF_INIT;
 	bool ok = true;
 
-	t->cat = matching_catalog_table(st, &t->tm);
+	t->cat = catalog_find_table(&st->cat, t->tm.schema, t->tm.table);
 	t->types = xcalloc(n ? n : 1, sizeof(my_type));
 	t->pgtypes = xcalloc(n ? n : 1, sizeof(pg_type));
 	t->names = xcalloc(n ? n : 1, sizeof(char *));
 	for (uint32_t i = 0; i < n && ok; i++)
 	{
 		binlog_column *c = &t->tm.cols[i];
+		const cat_column *cc = catalog_column(t->cat, &t->tm, i);
 
-		if (t->cat)
-			binlogrow_column_hint(c, &t->cat->cols[i].type, t->cat->cols[i].charset);
+		if (cc)
+			binlogrow_column_hint(c, &cc->type, cc->charset);
 		sbuf_reset(&text);
 		sbuf_reset(&err);
-		if (t->cat)
-			sbuf_addstr(&text, t->cat->cols[i].column_type);
+		if (cc)
+			sbuf_addstr(&text, cc->column_type);
 		else
 			type_text_from_binlog(c, &text);
-		if (!typemap_parse(text.data, t->cat ? t->cat->cols[i].is_json : false, &t->types[i], &err))
+		if (!typemap_parse(text.data, cc ? cc->is_json : false, &t->types[i], &err))
 		{
 			log_error("column %u of table \"%s.%s\" has a type that cannot be streamed: %s", i + 1, t->tm.schema,
 					  t->tm.table, err.data);
@@ -310,10 +315,14 @@ describe_table(stream_state *st, stream_table *t)
 						&t->pgtypes[i]);
 		if (c->name)
 			t->names[i] = xstrdup(c->name);
-		else if (t->cat)
-			t->names[i] = xstrdup(t->cat->cols[i].name);
+		else if (cc)
+			t->names[i] = xstrdup(cc->name);
 		else
 			t->names[i] = xasprintf("@%u", i + 1);
+		if (!c->name && !cc && t->selected && i == 0)
+			log_warning("table \"%s.%s\" has no column names in the binlog (binlog_row_metadata=FULL gives them) "
+						"and differs from the catalog: its columns are named @1, @2, ...",
+						t->tm.schema, t->tm.table);
 	}
 	/*
 	 * The primary key, from the binlog's metadata or the catalog: with a
@@ -336,10 +345,6 @@ describe_table(stream_state *st, stream_table *t)
 				if (strcmp(t->names[i], pk->columns[k]) == 0)
 					t->key[t->nkey++] = t->names[i];
 	}
-	if (ok && t->cat == NULL && t->selected && n > 0 && t->tm.cols[0].name == NULL)
-		log_warning("table \"%s.%s\" has no column names in the binlog (binlog_row_metadata=FULL gives them) "
-					"and differs from the catalog: its columns are named @1, @2, ...",
-					t->tm.schema, t->tm.table);
 	sbuf_release(&text);
 	sbuf_release(&err);
 	return ok;
@@ -400,7 +405,7 @@ forget_tables(stream_state *st)
 
 /* ---- rows ---- */
 
-static void
+static bool
 write_image(stream_state *st, const stream_table *t, const char *name, const binlog_row *row)
 {
 	eventw_image_start(&st->out, name);
@@ -412,6 +417,13 @@ write_image(stream_state *st, const stream_table *t, const char *name, const bin
 		const char *data = v->data;
 		size_t len = v->len;
 
+		if (v->is_json_diff)
+		{
+			log_error("a partial JSON update of \"%s.%s\" column \"%s\" at %s:%" PRIu64 " carries changes without the document",
+					  t->tm.schema, t->tm.table, t->names[c], st->file, st->pos);
+			log_detail(LOG_LEVEL_ERROR, "with binlog_row_value_options=PARTIAL_JSON the source needs binlog_row_image=FULL");
+			return false;
+		}
 		if (!is_null && t->pgtypes[c].form != PGV_IDENTITY)
 		{
 			sbuf_reset(&st->value);
@@ -426,6 +438,7 @@ write_image(stream_state *st, const stream_table *t, const char *name, const bin
 		eventw_value(&st->out, i == 0, t->names[c], data, len, is_null);
 	}
 	eventw_image_end(&st->out);
+	return true;
 }
 
 static bool
@@ -456,10 +469,12 @@ on_rows(stream_state *st, const binlog_event *ev)
 	while (binlogrow_rows_next(&it, &st->before, &st->after, &failed))
 	{
 		eventw_row_start(&st->out, kind, t->tm.schema, t->tm.table);
-		if (st->before.n)
-			write_image(st, t, "old", &st->before);
-		if (st->after.n)
-			write_image(st, t, "new", &st->after);
+		if ((st->before.n && !write_image(st, t, "old", &st->before)) ||
+			(st->after.n && !write_image(st, t, "new", &st->after)))
+		{
+			failed = true;
+			break;
+		}
 		if (st->before.n && t->nkey)
 			eventw_key(&st->out, t->key, t->nkey);
 		eventw_row_end(&st->out);

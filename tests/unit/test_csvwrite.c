@@ -41,7 +41,7 @@ main(void)
 	ok(!csvwrite_needs_quotes("12345", 5), "numbers need no quotes");
 	{
 		char long_text[64];
-		const char specials[] = {',', '"', '\n', '\r'};
+		const char specials[] = { ',', '"', '\n', '\r' };
 		int missed = 0;
 
 		/* Each special byte at every offset of a long value is found (the scan reads 8 bytes at a time). */

@@ -83,3 +83,13 @@ DELETE FROM t_small WHERE id = 3;
 ALTER TABLE t_small ADD COLUMN extra INT /* a compressed query event with a comment to pass the minimum length */;
 SET GLOBAL log_bin_compress = OFF;
 INSERT INTO t_small VALUES (4, 'after compression', 9, NULL);
+-- mariadb-10.11-nolog.000001: the same rows with binlog_row_metadata = NO_LOG (MariaDB's default),
+-- so signedness, charsets and ENUM/SET labels must come from the catalog.
+SET GLOBAL binlog_row_metadata = 'NO_LOG';
+FLUSH BINARY LOGS;
+CREATE TABLE t_nolog LIKE t_types;
+INSERT INTO t_nolog SELECT * FROM t_types;
+UPDATE t_nolog SET e = 'a', s = 'one,four', vcl = 'ÿes', iu = 4294967295 WHERE id = 4;
+DELETE FROM t_nolog WHERE id = 7;
+FLUSH BINARY LOGS;
+SET GLOBAL binlog_row_metadata = 'FULL';
