@@ -63,6 +63,8 @@ typedef struct stream_state
 	char gtid[96];		/* of the transaction in hand */
 	uint64_t trx_start; /* its first event's position */
 	bool in_trx;
+	size_t trx_out_start;		  /* where its begin line is in out */
+	bool trx_flushed;			  /* part of it was written already */
 	bool standalone; /* MariaDB GTID without a COMMIT: a DDL follows */
 	bool done;
 	time_t last_heartbeat;
@@ -479,10 +481,14 @@ on_rows(stream_state *st, const binlog_event *ev)
 			eventw_key(&st->out, t->key, t->nkey);
 		eventw_row_end(&st->out);
 		st->rows++;
-		if (st->out.len >= FLUSH_BYTES && !flush_output(st))
+		if (st->out.len >= FLUSH_BYTES)
 		{
-			failed = true;
-			break;
+			st->trx_flushed = true;
+			if (!flush_output(st))
+			{
+				failed = true;
+				break;
+			}
 		}
 	}
 	binlogrow_rows_release(&it);
@@ -491,11 +497,21 @@ on_rows(stream_state *st, const binlog_event *ev)
 
 /* ---- transactions and statements ---- */
 
+/* True when a transaction or DDL ending at the current position ends past --stop-at. */
+static bool
+past_stop(const stream_state *st)
+{
+	return st->opt->stop_file &&
+		   stream_position_compare(st->file, st->pos, st->opt->stop_file, st->opt->stop_pos) > 0;
+}
+
 static void
 begin_transaction(stream_state *st, uint64_t start, time_t ts)
 {
 	st->in_trx = true;
 	st->trx_start = start;
+	st->trx_out_start = st->out.len;
+	st->trx_flushed = false;
 	eventw_begin(&st->out, st->file, start, st->gtid[0] ? st->gtid : NULL, ts);
 }
 
@@ -525,6 +541,15 @@ on_commit(stream_state *st, const binlog_header *h, uint64_t xid)
 {
 	if (!st->in_trx)
 		return true;
+	if (past_stop(st))
+	{
+		/* Not ours to write: it ends past --stop-at (a begin already written alone is dropped by readers). */
+		if (!st->trx_flushed)
+			sbuf_setlen(&st->out, st->trx_out_start);
+		st->in_trx = false;
+		st->done = true;
+		return flush_output(st);
+	}
 	eventw_commit(&st->out, st->file, st->pos, st->gtid[0] ? st->gtid : NULL, xid, (time_t) h->timestamp);
 	return transaction_end(st);
 }
@@ -568,6 +593,55 @@ first_word(const char *sql, size_t len, char *word, size_t size)
 }
 
 /*
+ * The kind of object a CREATE, DROP, ALTER or RENAME is about: the first
+ * object keyword among its words, past OR REPLACE, DEFINER=..., ALGORITHM=...,
+ * SQL SECURITY ..., TEMPORARY and the like (quoted names are skipped whole).
+ */
+static bool
+object_is_dropped(const char *sql, size_t len)
+{
+	static const char *const kept[] = {"TABLE", "TABLES", "INDEX", "DATABASE", "SCHEMA", NULL};
+	static const char *const dropped[] = {"USER", "ROLE", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT",
+										  "SERVER", "PACKAGE", "SEQUENCE", "TABLESPACE", "LOGFILE", NULL};
+	size_t i = 0;
+
+	for (int words = 0; i < len && words < 16;)
+	{
+		char w[32];
+		size_t n = 0;
+		char c = sql[i];
+
+		if (c == '`' || c == '\'' || c == '"')
+		{
+			for (i++; i < len && sql[i] != c; i++)
+				;
+			i++;
+			continue;
+		}
+		if (!isalpha((unsigned char) c) && c != '_')
+		{
+			i++;
+			continue;
+		}
+		while (i < len && (isalnum((unsigned char) sql[i]) || sql[i] == '_'))
+		{
+			if (n + 1 < sizeof(w))
+				w[n++] = (char) toupper((unsigned char) sql[i]);
+			i++;
+		}
+		w[n] = '\0';
+		words++;
+		for (int k = 0; kept[k]; k++)
+			if (strcmp(w, kept[k]) == 0)
+				return false;
+		for (int k = 0; dropped[k]; k++)
+			if (strcmp(w, dropped[k]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
  * The documented rule: statements that never change a replicated table's
  * rows or shape are dropped (accounts and privileges, views, triggers,
  * routines, events, maintenance, FLUSH, XA, SAVEPOINT); every other
@@ -580,10 +654,6 @@ statement_is_dropped(const char *sql, size_t len)
 		"GRANT", "REVOKE", "FLUSH", "ANALYZE", "OPTIMIZE", "REPAIR", "CHECK", "CHECKSUM", "SAVEPOINT",
 		"RELEASE", "XA", "SET", "INSTALL", "UNINSTALL", "RESET", "PURGE", "KILL", "DO", NULL
 	};
-	static const char *const dropped_objects[] = {
-		"USER", "ROLE", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT", "SERVER", "DEFINER", "ALGORITHM",
-		"SQL", "OR", "AGGREGATE", "PACKAGE", "SEQUENCE", NULL
-	};
 	char word[32];
 
 	first_word(sql, len, word, sizeof(word));
@@ -592,19 +662,7 @@ statement_is_dropped(const char *sql, size_t len)
 			return true;
 	if (strcmp(word, "CREATE") == 0 || strcmp(word, "DROP") == 0 || strcmp(word, "ALTER") == 0 ||
 		strcmp(word, "RENAME") == 0)
-	{
-		/* The object kind follows: CREATE [OR REPLACE] [DEFINER=...] VIEW ... */
-		const char *p = sql;
-		const char *end = sql + len;
-		char second[32];
-
-		while (p < end && !isspace((unsigned char) *p))
-			p++;
-		first_word(p, (size_t) (end - p), second, sizeof(second));
-		for (int i = 0; dropped_objects[i]; i++)
-			if (strcmp(second, dropped_objects[i]) == 0)
-				return true;
-	}
+		return object_is_dropped(sql, len);
 	return false;
 }
 
@@ -628,7 +686,9 @@ on_query(stream_state *st, const binlog_event *ev)
 		return on_commit(st, &ev->header, 0);
 	if (statement_is_dropped(q->sql, q->sql_len))
 	{
-		log_debug("statement at %s:%" PRIu64 " dropped: %.80s", st->file, binlog_event_start(&ev->header), q->sql);
+		/* Only its first word: an account statement holds a password. */
+		log_debug("statement at %s:%" PRIu64 " dropped by the DDL rule: %s ...", st->file,
+				  binlog_event_start(&ev->header), word);
 		if (!st->in_trx)
 			return transaction_end(st);
 		return true;
@@ -639,6 +699,12 @@ on_query(stream_state *st, const binlog_event *ev)
 		eventw_commit(&st->out, st->file, binlog_event_start(&ev->header), st->gtid[0] ? st->gtid : NULL, 0,
 					  (time_t) ev->header.timestamp);
 		st->in_trx = false;
+	}
+	if (past_stop(st))
+	{
+		st->done = true;
+		st->in_trx = false;
+		return flush_output(st);
 	}
 	schema = xstrndup(q->schema, q->schema_len);
 	eventw_ddl(&st->out, schema, q->sql, q->sql_len, st->file, st->pos, st->gtid[0] ? st->gtid : NULL,
@@ -862,12 +928,21 @@ stream_run(const stream_options *opt)
 	}
 
 	if (!myconn_open(&meta, opt->source, 3))
-		return meta.failure == MYCONN_FAIL_UNREACHABLE ? STREAM_FAILED : STREAM_BAD_INPUT;
+	{
+		status = meta.failure == MYCONN_FAIL_UNREACHABLE ? STREAM_FAILED : STREAM_BAD_INPUT;
+		goto out_rows;
+	}
 	status = check_source(&st, &meta);
 	if (status != STREAM_OK)
 		goto out;
+	/* Opened once the source is known good, so a refused start leaves no file behind. */
+	if (!open_output(&st))
+	{
+		status = STREAM_BAD_INPUT;
+		goto out;
+	}
 	status = STREAM_FAILED;
-	if (!read_catalog(&st, &meta) || !open_output(&st))
+	if (!read_catalog(&st, &meta))
 		goto out;
 
 	start.server_id = opt->server_id;
@@ -956,6 +1031,7 @@ out:
 			table_release(&st.tables[i]);
 	free(st.tables);
 	catalog_release(&st.cat);
+out_rows:
 	binlogrow_row_release(&st.before);
 	binlogrow_row_release(&st.after);
 	sbuf_release(&st.value);

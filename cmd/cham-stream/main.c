@@ -74,16 +74,41 @@ parse_position(const char *opt, const char *text, char **file, uint64_t *pos)
 	const char *colon = strrchr(text, ':');
 	char *end;
 
-	if (colon == NULL || colon == text || colon[1] == '\0')
+	if (colon == NULL || colon == text || colon[1] < '0' || colon[1] > '9')
 		goto bad;
 	*pos = strtoull(colon + 1, &end, 10);
-	if (*end != '\0' || *pos < 4)
+	/* Binlog offsets are 32-bit; the first event is at 4. */
+	if (*end != '\0' || *pos < 4 || *pos > 4294967295ULL)
 		goto bad;
 	*file = xstrndup(text, (size_t) (colon - text));
 	return true;
 bad:
 	log_error("invalid value \"%s\" for option --%s: expected FILE:POS, e.g. mysql-bin.000003:4", text, opt);
 	return false;
+}
+
+/* A MariaDB GTID position: DOMAIN-SERVER-SEQ, comma-separated. */
+static bool
+valid_mariadb_gtid(const char *text)
+{
+	const char *p = text;
+
+	for (;;)
+	{
+		for (int part = 0; part < 3; part++)
+		{
+			if (*p < '0' || *p > '9')
+				return false;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			if (part < 2 && *p++ != '-')
+				return false;
+		}
+		if (*p == '\0')
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
 }
 
 static bool
@@ -300,6 +325,12 @@ main(int argc, char **argv)
 				  opt.start_gtid);
 		goto out;
 	}
+	if (opt.start_gtid && !valid_mariadb_gtid(opt.start_gtid))
+	{
+		log_error("invalid value \"%s\" for option --start-gtid: expected DOMAIN-SERVER-SEQ[,...], e.g. 0-1-100",
+				  opt.start_gtid);
+		goto out;
+	}
 	if (start_text && !parse_position("start", start_text, &start_file, &opt.start_pos))
 		goto out;
 	if (stop_text && !parse_position("stop-at", stop_text, &stop_file, &opt.stop_pos))
@@ -335,6 +366,9 @@ main(int argc, char **argv)
 		log_error("invalid value \"%s\" for option --exclude: empty entry", exclude);
 		goto out;
 	}
+	/* As cham-dump: the URI's database is the schema streamed, unless --tables says otherwise. */
+	if (!tables && source.database)
+		tablefilter_add(&filter, true, source.database);
 	if (src)
 	{
 		filter.accept = config_accepts_table;
