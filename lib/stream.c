@@ -992,6 +992,9 @@ stream_run(const stream_options *opt)
 		{
 			if (r.conn.last_errno == ER_BINLOG_POSITION)
 			{
+				/* The server's own words are about packets when the start is inside an event. */
+				log_detail(LOG_LEVEL_ERROR, "the start must be an event boundary the server still has: a position "
+											"from SHOW MASTER STATUS, a commit's pos in the stream, or a dump's coordinates.json");
 				report_oldest_binlog(&meta);
 				goto out;
 			}

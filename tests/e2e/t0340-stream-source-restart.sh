@@ -59,6 +59,15 @@ test_expect_success 'every committed row is in the stream exactly once' '
 	test_cmp want got
 '
 
+test_expect_success 'a start inside an event: exit 1, the message says what a start must be' '
+	pos=$(cat start.pos) &&
+	rc=0 && cham-stream -q --source "$CHAM_SOURCE_URI" --start "${pos%:*}:$((${pos#*:} + 1))" --stop-when-idle >out 2>err || rc=$? &&
+	test "$rc" = 1 &&
+	grep -q "event boundary" err &&
+	grep -q "oldest position" err &&
+	! grep -q "\"k\":\"commit\"" out
+'
+
 test_expect_success 'clean up' '
 	mysql_root -e "DROP DATABASE $db"
 '
