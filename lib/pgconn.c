@@ -212,6 +212,33 @@ pgconn_try_query(pgconn *c, const char *sql, int nparams, const char *const *par
 }
 
 bool
+pgconn_prepare(pgconn *c, const char *name, const char *sql, int nparams)
+{
+	PGresult *res = PQprepare(c->conn, name, sql, nparams, NULL);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		set_error(c, res);
+	PQclear(res);
+	return ok;
+}
+
+bool
+pgconn_exec_prepared(pgconn *c, const char *name, int nparams, const char *const *params, long *affected)
+{
+	PGresult *res = PQexecPrepared(c->conn, name, nparams, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+	if (ok)
+		*affected = strtol(PQcmdTuples(res), NULL, 10);
+	else
+		set_error(c, res);
+	PQclear(res);
+	return ok;
+}
+
+bool
 pgconn_copy_begin(pgconn *c, const char *sql)
 {
 	PGresult *res = PQexec(c->conn, sql);

@@ -43,6 +43,15 @@ bool pgconn_query(pgconn *c, const char *sql, int nparams, const char *const *pa
 /* The same without logging a failure. */
 bool pgconn_try_query(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult **res);
 
+/* Prepares a statement of nparams text parameters under name. A failure is recorded, not logged. */
+bool pgconn_prepare(pgconn *c, const char *name, const char *sql, int nparams);
+
+/*
+ * Runs a prepared statement with text parameters (NULL for SQL NULL);
+ * *affected gets the rows it changed. A failure is recorded, not logged.
+ */
+bool pgconn_exec_prepared(pgconn *c, const char *name, int nparams, const char *const *params, long *affected);
+
 /* Starts COPY ... FROM STDIN. */
 bool pgconn_copy_begin(pgconn *c, const char *sql);
 bool pgconn_copy_data(pgconn *c, const char *data, size_t len);
