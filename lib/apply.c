@@ -44,19 +44,19 @@ typedef struct apply_state
 	int ntables;
 	prepared *stmts;
 	int nstmts;
-	char applied_file[256];	   /* the stored position: everything up to it is applied */
+	char applied_file[256]; /* the stored position: everything up to it is applied */
 	uint64_t applied_pos;
-	bool pg_open;			   /* a PostgreSQL transaction is open */
-	int batched;			   /* source transactions in it */
+	bool pg_open; /* a PostgreSQL transaction is open */
+	int batched;  /* source transactions in it */
 	bool in_trx;
-	bool skipping;			   /* the transaction in hand was applied before */
-	bool careful;			   /* a row failed: the rest of the transaction row by row */
-	char trx_file[256];		   /* its begin position */
+	bool skipping;		/* the transaction in hand was applied before */
+	bool careful;		/* a row failed: the rest of the transaction row by row */
+	char trx_file[256]; /* its begin position */
 	uint64_t trx_pos;
-	json_object **events;	   /* its row events (references) */
+	json_object **events; /* its row events (references) */
 	int nevents;
 	int cap;
-	char last_file[256];	   /* the last commit written to PostgreSQL's batch */
+	char last_file[256]; /* the last commit written to PostgreSQL's batch */
 	uint64_t last_pos;
 	char last_gtid[96];
 	int64_t last_ts;
@@ -102,7 +102,7 @@ find_table(const apply_state *st, const char *schema, const char *table)
 static bool
 load_state(apply_state *st)
 {
-	const char *params[1] = {st->opt->source_name};
+	const char *params[1] = { st->opt->source_name };
 	PGresult *res;
 
 	if (!pgconn_query(&st->c, "SELECT binlog_file, binlog_pos FROM sch_chameleon.positions WHERE source_name = $1", 1,
@@ -670,7 +670,8 @@ apply_run(const apply_options *opt)
 	log_info("applied %" PRIu64 " transactions, %" PRIu64 " rows; %" PRIu64 " rows discarded, %" PRIu64
 			 " DDL skipped; at %s:%" PRIu64,
 			 st.transactions, st.rows, st.discarded, st.skipped_ddl, st.applied_file, st.applied_pos);
-	status = stop ? APPLY_FAILED : st.discarded ? APPLY_DISCARDED : APPLY_OK;
+	status = stop ? APPLY_FAILED : st.discarded ? APPLY_DISCARDED
+												: APPLY_OK;
 out:
 	free(line);
 	json_tokener_free(tok);

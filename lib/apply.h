@@ -11,8 +11,8 @@ typedef struct apply_options
 	const char *target_password; /* from the config, or NULL */
 	const char *input;			 /* a file, or NULL for stdin */
 	const char *source_name;
-	int batch_size;				 /* source transactions per PostgreSQL transaction */
-	bool stop_on_unknown_ddl;	 /* on_unknown_ddl: stop */
+	int batch_size;			  /* source transactions per PostgreSQL transaction */
+	bool stop_on_unknown_ddl; /* on_unknown_ddl: stop */
 	const volatile sig_atomic_t *interrupted;
 } apply_options;
 

@@ -63,9 +63,9 @@ typedef struct stream_state
 	char gtid[96];		/* of the transaction in hand */
 	uint64_t trx_start; /* its first event's position */
 	bool in_trx;
-	size_t trx_out_start;		  /* where its begin line is in out */
-	bool trx_flushed;			  /* part of it was written already */
-	bool standalone; /* MariaDB GTID without a COMMIT: a DDL follows */
+	size_t trx_out_start; /* where its begin line is in out */
+	bool trx_flushed;	  /* part of it was written already */
+	bool standalone;	  /* MariaDB GTID without a COMMIT: a DDL follows */
 	bool done;
 	time_t last_heartbeat;
 	uint64_t events;
@@ -600,9 +600,9 @@ first_word(const char *sql, size_t len, char *word, size_t size)
 static bool
 object_is_dropped(const char *sql, size_t len)
 {
-	static const char *const kept[] = {"TABLE", "TABLES", "INDEX", "DATABASE", "SCHEMA", NULL};
-	static const char *const dropped[] = {"USER", "ROLE", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT",
-										  "SERVER", "PACKAGE", "SEQUENCE", "TABLESPACE", "LOGFILE", NULL};
+	static const char *const kept[] = { "TABLE", "TABLES", "INDEX", "DATABASE", "SCHEMA", NULL };
+	static const char *const dropped[] = { "USER", "ROLE", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT",
+										   "SERVER", "PACKAGE", "SEQUENCE", "TABLESPACE", "LOGFILE", NULL };
 	size_t i = 0;
 
 	for (int words = 0; i < len && words < 16;)

@@ -56,21 +56,22 @@ int
 main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"source-name", required_argument, NULL, 'N'},
-		{"target", required_argument, NULL, 't'},
-		{"input", required_argument, NULL, 'i'},
-		{"batch-size", required_argument, NULL, 'B'},
-		{"stop-on-ddl", no_argument, NULL, 'D'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"log-format", required_argument, NULL, 'L'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{ "config", required_argument, NULL, 'c' },
+		{ "source-name", required_argument, NULL, 'N' },
+		{ "target", required_argument, NULL, 't' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "batch-size", required_argument, NULL, 'B' },
+		{ "stop-on-ddl", no_argument, NULL, 'D' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "log-format", required_argument, NULL, 'L' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *config_path = NULL, *source_name = NULL;
-	apply_options opt = {0};
-	cham_config cfg = {0};
+	apply_options opt = { 0 };
+	cham_config cfg = { 0 };
 	const cham_source *src = NULL;
 	int verbosity = 0, c, rc = EXIT_CHAM_BAD_INPUT;
 	long batch = 0;
@@ -95,17 +96,17 @@ main(int argc, char **argv)
 				opt.input = optarg;
 				break;
 			case 'B':
-				{
-					char *end;
+			{
+				char *end;
 
-					batch = strtol(optarg, &end, 10);
-					if (*optarg == '\0' || *end != '\0' || batch < 1 || batch > 1000000)
-					{
-						log_error("invalid value \"%s\" for option --batch-size: expected a whole number from 1 to 1000000", optarg);
-						return EXIT_CHAM_BAD_INPUT;
-					}
+				batch = strtol(optarg, &end, 10);
+				if (*optarg == '\0' || *end != '\0' || batch < 1 || batch > 1000000)
+				{
+					log_error("invalid value \"%s\" for option --batch-size: expected a whole number from 1 to 1000000", optarg);
+					return EXIT_CHAM_BAD_INPUT;
 				}
-				break;
+			}
+			break;
 			case 'D':
 				opt.stop_on_unknown_ddl = true;
 				break;
