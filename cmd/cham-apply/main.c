@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "cli.h"
 #include "config.h"
 #include "exitcode.h"
 #include "logging.h"
@@ -69,26 +70,19 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *config_path = NULL, *source_name = NULL;
 	apply_options opt = { 0 };
 	cham_config cfg = { 0 };
+	cli_common cli = { 0 };
+	bool bad;
 	const cham_source *src = NULL;
-	int verbosity = 0, c, rc = EXIT_CHAM_BAD_INPUT;
+	int c, rc = EXIT_CHAM_BAD_INPUT;
 	long batch = 0;
-	bool has_log_format = false;
-	log_format fmt = LOG_FORMAT_TEXT;
 
 	log_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "c:t:i:vqVh", long_options, NULL)) != -1)
 	{
 		switch (c)
 		{
-			case 'c':
-				config_path = optarg;
-				break;
-			case 'N':
-				source_name = optarg;
-				break;
 			case 't':
 				opt.target = optarg;
 				break;
@@ -110,20 +104,6 @@ main(int argc, char **argv)
 			case 'D':
 				opt.stop_on_unknown_ddl = true;
 				break;
-			case 'v':
-				verbosity++;
-				break;
-			case 'q':
-				verbosity--;
-				break;
-			case 'L':
-				if (!log_parse_format(optarg, &fmt))
-				{
-					log_error("invalid value \"%s\" for option --log-format: expected text or json", optarg);
-					return EXIT_CHAM_BAD_INPUT;
-				}
-				has_log_format = true;
-				break;
 			case 'V':
 				printf("cham-apply " CHAM_VERSION "\n");
 				return EXIT_CHAM_OK;
@@ -131,6 +111,12 @@ main(int argc, char **argv)
 				usage(stdout);
 				return EXIT_CHAM_OK;
 			default:
+				if (cli_common_option(&cli, c, optarg, &bad))
+				{
+					if (bad)
+						return EXIT_CHAM_BAD_INPUT;
+					break;
+				}
 				fprintf(stderr, "Try \"cham-apply --help\" for more information.\n");
 				return EXIT_CHAM_BAD_INPUT;
 		}
@@ -140,14 +126,10 @@ main(int argc, char **argv)
 		log_error("unexpected argument \"%s\"", argv[optind]);
 		return EXIT_CHAM_BAD_INPUT;
 	}
-	if (config_path)
+	if (!cli_common_setup(&cli, &cfg, &src))
+		goto out;
+	if (src)
 	{
-		if (!config_load(config_path, &cfg) || (src = config_find_source(&cfg, source_name)) == NULL)
-			goto out;
-		if (src->has_log_format && !has_log_format)
-			fmt = src->log_format;
-		if (src->has_log_level && verbosity == 0)
-			log_set_level(src->log_level);
 		if (!opt.target)
 		{
 			opt.target = src->target_conninfo;
@@ -159,13 +141,8 @@ main(int argc, char **argv)
 			opt.stop_on_unknown_ddl = true;
 		opt.source_name = src->name;
 	}
-	log_set_format(fmt);
-	if (verbosity > 0)
-		log_set_level(LOG_LEVEL_DEBUG);
-	else if (verbosity < 0)
-		log_set_level(LOG_LEVEL_WARNING);
-	if (source_name)
-		opt.source_name = source_name;
+	if (cli.source_name)
+		opt.source_name = cli.source_name;
 	if (!opt.source_name)
 		opt.source_name = "default";
 	if (!opt.target)

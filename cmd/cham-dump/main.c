@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "dump.h"
 #include "exitcode.h"
@@ -107,19 +108,16 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *config_path = NULL;
-	const char *source_name = NULL;
 	const char *source_uri = NULL;
 	const char *tables = NULL;
 	const char *exclude = NULL;
 	bool to_stdout = false;
 	long jobs = 0;
 	long chunk_rows = 0;
-	int verbosity = 0;
-	bool has_log_format = false;
-	log_format fmt = LOG_FORMAT_TEXT;
 	dump_options opt = { 0 };
 	cham_config cfg = { 0 };
+	cli_common cli = { 0 };
+	bool bad;
 	const cham_source *src = NULL;
 	myconf source = { 0 };
 	tablefilter filter = { 0 };
@@ -132,12 +130,6 @@ main(int argc, char **argv)
 	{
 		switch (c)
 		{
-			case 'c':
-				config_path = optarg;
-				break;
-			case 'N':
-				source_name = optarg;
-				break;
 			case 's':
 				source_uri = optarg;
 				break;
@@ -173,20 +165,6 @@ main(int argc, char **argv)
 			case 'B':
 				opt.no_binlog = true;
 				break;
-			case 'v':
-				verbosity++;
-				break;
-			case 'q':
-				verbosity--;
-				break;
-			case 'L':
-				if (!log_parse_format(optarg, &fmt))
-				{
-					log_error("invalid value \"%s\" for option --log-format: expected text or json", optarg);
-					return EXIT_CHAM_BAD_INPUT;
-				}
-				has_log_format = true;
-				break;
 			case 'V':
 				printf("cham-dump " CHAM_VERSION "\n");
 				return EXIT_CHAM_OK;
@@ -194,6 +172,12 @@ main(int argc, char **argv)
 				usage(stdout);
 				return EXIT_CHAM_OK;
 			default:
+				if (cli_common_option(&cli, c, optarg, &bad))
+				{
+					if (bad)
+						return EXIT_CHAM_BAD_INPUT;
+					break;
+				}
 				fprintf(stderr, "Try \"cham-dump --help\" for more information.\n");
 				return EXIT_CHAM_BAD_INPUT;
 		}
@@ -205,25 +189,13 @@ main(int argc, char **argv)
 		return EXIT_CHAM_BAD_INPUT;
 	}
 
-	if (config_path)
-	{
-		if (!config_load(config_path, &cfg) || (src = config_find_source(&cfg, source_name)) == NULL)
-			goto out;
-		if (src->has_log_format && !has_log_format)
-			fmt = src->log_format;
-		if (src->has_log_level && verbosity == 0)
-			log_set_level(src->log_level);
-	}
-	else if (source_name)
+	if (!cli_common_setup(&cli, &cfg, &src))
+		goto out;
+	else if (cli.source_name)
 	{
 		log_error("--source-name needs --config");
 		goto out;
 	}
-	log_set_format(fmt);
-	if (verbosity > 0)
-		log_set_level(LOG_LEVEL_DEBUG);
-	else if (verbosity < 0)
-		log_set_level(LOG_LEVEL_WARNING);
 
 	if (source_uri && !myconf_parse_uri(source_uri, &source))
 		goto out;

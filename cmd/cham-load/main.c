@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "exitcode.h"
 #include "load.h"
@@ -76,14 +77,11 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *config_path = NULL;
-	const char *source_name = NULL;
 	load_options opt = { 0 };
 	cham_config cfg = { 0 };
+	cli_common cli = { 0 };
+	bool bad;
 	const cham_source *src = NULL;
-	int verbosity = 0;
-	bool has_log_format = false;
-	log_format fmt = LOG_FORMAT_TEXT;
 	long jobs = 0;
 	int c;
 	int rc = EXIT_CHAM_BAD_INPUT;
@@ -94,12 +92,6 @@ main(int argc, char **argv)
 	{
 		switch (c)
 		{
-			case 'c':
-				config_path = optarg;
-				break;
-			case 'N':
-				source_name = optarg;
-				break;
 			case 't':
 				opt.target = optarg;
 				break;
@@ -130,20 +122,6 @@ main(int argc, char **argv)
 			case 'U':
 				opt.truncate = true;
 				break;
-			case 'v':
-				verbosity++;
-				break;
-			case 'q':
-				verbosity--;
-				break;
-			case 'L':
-				if (!log_parse_format(optarg, &fmt))
-				{
-					log_error("invalid value \"%s\" for option --log-format: expected text or json", optarg);
-					return EXIT_CHAM_BAD_INPUT;
-				}
-				has_log_format = true;
-				break;
 			case 'V':
 				printf("cham-load " CHAM_VERSION "\n");
 				return EXIT_CHAM_OK;
@@ -151,6 +129,12 @@ main(int argc, char **argv)
 				usage(stdout);
 				return EXIT_CHAM_OK;
 			default:
+				if (cli_common_option(&cli, c, optarg, &bad))
+				{
+					if (bad)
+						return EXIT_CHAM_BAD_INPUT;
+					break;
+				}
 				fprintf(stderr, "Try \"cham-load --help\" for more information.\n");
 				return EXIT_CHAM_BAD_INPUT;
 		}
@@ -163,14 +147,10 @@ main(int argc, char **argv)
 	}
 	opt.dump_dir = argv[optind];
 
-	if (config_path)
+	if (!cli_common_setup(&cli, &cfg, &src))
+		goto out;
+	if (src)
 	{
-		if (!config_load(config_path, &cfg) || (src = config_find_source(&cfg, source_name)) == NULL)
-			goto out;
-		if (src->has_log_format && !has_log_format)
-			fmt = src->log_format;
-		if (src->has_log_level && verbosity == 0)
-			log_set_level(src->log_level);
 		if (!opt.target)
 		{
 			opt.target = src->target_conninfo;
@@ -180,13 +160,8 @@ main(int argc, char **argv)
 			jobs = src->jobs;
 		opt.source_name = src->name;
 	}
-	log_set_format(fmt);
-	if (verbosity > 0)
-		log_set_level(LOG_LEVEL_DEBUG);
-	else if (verbosity < 0)
-		log_set_level(LOG_LEVEL_WARNING);
-	if (source_name)
-		opt.source_name = source_name;
+	if (cli.source_name)
+		opt.source_name = cli.source_name;
 	if (!opt.source_name)
 		opt.source_name = "default";
 	if (!opt.target)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "dumpread.h"
 #include "exitcode.h"
@@ -195,16 +196,16 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *config_path = NULL, *source_name = NULL, *source_uri = NULL;
+	const char *source_uri = NULL;
 	const char *start_text = NULL, *from_dump = NULL, *from_target = NULL, *stop_text = NULL;
 	const char *tables = NULL, *exclude = NULL;
 	char *start_file = NULL, *stop_file = NULL;
 	unsigned long server_id = 0, heartbeat = DEFAULT_HEARTBEAT;
-	int verbosity = 0, nstarts = 0, c, rc = EXIT_CHAM_BAD_INPUT;
-	bool has_log_format = false;
-	log_format fmt = LOG_FORMAT_TEXT;
+	int nstarts = 0, c, rc = EXIT_CHAM_BAD_INPUT;
 	stream_options opt = { 0 };
 	cham_config cfg = { 0 };
+	cli_common cli = { 0 };
+	bool bad;
 	const cham_source *src = NULL;
 	myconf source = { 0 };
 	tablefilter filter = { 0 };
@@ -214,12 +215,6 @@ main(int argc, char **argv)
 	{
 		switch (c)
 		{
-			case 'c':
-				config_path = optarg;
-				break;
-			case 'N':
-				source_name = optarg;
-				break;
 			case 's':
 				source_uri = optarg;
 				break;
@@ -258,20 +253,6 @@ main(int argc, char **argv)
 			case 'x':
 				exclude = optarg;
 				break;
-			case 'v':
-				verbosity++;
-				break;
-			case 'q':
-				verbosity--;
-				break;
-			case 'L':
-				if (!log_parse_format(optarg, &fmt))
-				{
-					log_error("invalid value \"%s\" for option --log-format: expected text or json", optarg);
-					return EXIT_CHAM_BAD_INPUT;
-				}
-				has_log_format = true;
-				break;
 			case 'V':
 				printf("cham-stream " CHAM_VERSION "\n");
 				return EXIT_CHAM_OK;
@@ -279,6 +260,12 @@ main(int argc, char **argv)
 				usage(stdout);
 				return EXIT_CHAM_OK;
 			default:
+				if (cli_common_option(&cli, c, optarg, &bad))
+				{
+					if (bad)
+						return EXIT_CHAM_BAD_INPUT;
+					break;
+				}
 				fprintf(stderr, "Try \"cham-stream --help\" for more information.\n");
 				return EXIT_CHAM_BAD_INPUT;
 		}
@@ -288,22 +275,13 @@ main(int argc, char **argv)
 		log_error("unexpected argument \"%s\"", argv[optind]);
 		return EXIT_CHAM_BAD_INPUT;
 	}
-	if (config_path)
+	if (!cli_common_setup(&cli, &cfg, &src))
+		goto out;
+	if (src)
 	{
-		if (!config_load(config_path, &cfg) || (src = config_find_source(&cfg, source_name)) == NULL)
-			goto out;
-		if (src->has_log_format && !has_log_format)
-			fmt = src->log_format;
-		if (src->has_log_level && verbosity == 0)
-			log_set_level(src->log_level);
 		if (!server_id && src->server_id)
 			server_id = src->server_id;
 	}
-	log_set_format(fmt);
-	if (verbosity > 0)
-		log_set_level(LOG_LEVEL_DEBUG);
-	else if (verbosity < 0)
-		log_set_level(LOG_LEVEL_WARNING);
 	if (source_uri && !myconf_parse_uri(source_uri, &source))
 		goto out;
 	if (src)
@@ -352,7 +330,7 @@ main(int argc, char **argv)
 		dumpread_release(&d);
 	}
 	if (from_target && (rc = position_from_target(from_target, src ? src->target_password : NULL,
-												  source_name ? source_name : (src ? src->name : "default"),
+												  cli.source_name ? cli.source_name : (src ? src->name : "default"),
 												  &start_file, &opt.start_pos)) != EXIT_CHAM_OK)
 		goto out;
 	rc = EXIT_CHAM_BAD_INPUT;
