@@ -776,6 +776,10 @@ handle_event(stream_state *st, const uint8_t *buf, size_t len)
 	/* Events the server makes up (the first ROTATE and FORMAT_DESCRIPTION) have no position. */
 	if (ev.header.log_pos != 0)
 		st->pos = ev.header.log_pos;
+	/* Between transactions at or past --stop-at (the head of a new file after a rotation, say): done. */
+	if (!st->in_trx && st->opt->stop_file &&
+		stream_position_compare(st->file, st->pos, st->opt->stop_file, st->opt->stop_pos) >= 0)
+		st->done = true;
 	switch (ev.header.type)
 	{
 		case BINLOG_ROTATE:
