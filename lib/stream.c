@@ -44,6 +44,8 @@ typedef struct stream_table
 	char **names;		  /* owned: per column */
 	char **key;			  /* owned array of borrowed names: the primary key's columns */
 	int nkey;
+	uint8_t *map_bytes;			  /* owned: the TABLE_MAP's body, to know it again */
+	size_t map_len;
 	bool used;
 } stream_table;
 
@@ -142,6 +144,7 @@ table_release(stream_table *t)
 	free(t->pgtypes);
 	free(t->names);
 	free(t->key);
+	free(t->map_bytes);
 	binlogrow_table_map_release(&t->tm);
 	memset(t, 0, sizeof(*t));
 }
@@ -361,12 +364,39 @@ find_table(stream_state *st, uint64_t table_id)
 	return NULL;
 }
 
+/* Forgets every table map (after a reconnection, or when too many have piled up). */
+static void
+forget_tables(stream_state *st)
+{
+	for (int i = 0; i < st->ntables; i++)
+		if (st->tables[i].used)
+			table_release(&st->tables[i]);
+}
+
 static bool
 on_table_map(stream_state *st, const binlog_event *ev)
 {
 	binlog_table_map tm;
 	stream_table *t;
+	int used = 0;
 
+	/*
+	 * The server sends a TABLE_MAP before every transaction's rows: the same
+	 * bytes mean the same table, already described (the table id changes when
+	 * the table does).
+	 */
+	for (int i = 0; i < st->ntables; i++)
+	{
+		t = &st->tables[i];
+		if (!t->used)
+			continue;
+		used++;
+		if (t->map_len == ev->body_len && memcmp(t->map_bytes, ev->body, ev->body_len) == 0)
+			return true;
+	}
+	/* Ids of altered or dropped tables pile up in a long stream: start afresh now and then. */
+	if (used >= 256)
+		forget_tables(st);
 	memset(&tm, 0, sizeof(tm));
 	if (!binlogrow_table_map_parse(ev, &st->fmt, &tm))
 	{
@@ -390,20 +420,15 @@ on_table_map(stream_state *st, const binlog_event *ev)
 		memset(t, 0, sizeof(*t));
 	}
 	t->used = true;
+	t->map_bytes = xmalloc(ev->body_len ? ev->body_len : 1);
+	memcpy(t->map_bytes, ev->body, ev->body_len);
+	t->map_len = ev->body_len;
 	t->table_id = tm.table_id;
 	t->tm = tm;
 	t->selected = tablefilter_match(st->opt->filter, tm.schema, tm.table);
 	return describe_table(st, t);
 }
 
-/* Table maps live for one transaction: a new one comes before the next rows. */
-static void
-forget_tables(stream_state *st)
-{
-	for (int i = 0; i < st->ntables; i++)
-		if (st->tables[i].used)
-			table_release(&st->tables[i]);
-}
 
 /* ---- rows ---- */
 
@@ -525,7 +550,6 @@ transaction_end(stream_state *st)
 	st->transactions++;
 	snprintf(st->resume_file, sizeof(st->resume_file), "%s", st->file);
 	st->resume_pos = st->pos;
-	forget_tables(st);
 	if (!flush_output(st))
 		return false;
 	if (st->opt->stop_file &&
