@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddl.h"
 #include "logging.h"
 #include "pgconn.h"
 #include "quote.h"
@@ -26,6 +27,7 @@ typedef struct apply_table
 	char *pg_table;
 	char *file;
 	uint64_t pos;
+	bool absent; /* no such table in the target: its rows are not replicated */
 } apply_table;
 
 /* One prepared statement, by the text that identifies it (operation, table, columns). */
@@ -90,13 +92,42 @@ get_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+static const char *map_schema(void *ctx, const char *schema);
+
+/*
+ * The table rows of schema.table go to. One the load did not bring (created
+ * or renamed in the stream since) is looked for in the target once, and
+ * replicated from now on when it is there.
+ */
 static const apply_table *
-find_table(const apply_state *st, const char *schema, const char *table)
+find_table(apply_state *st, const char *schema, const char *table)
 {
+	const char *params[2];
+	PGresult *res;
+	apply_table *t;
+
 	for (int i = 0; i < st->ntables; i++)
 		if (strcmp(st->tables[i].schema, schema) == 0 && strcmp(st->tables[i].table, table) == 0)
-			return &st->tables[i];
-	return NULL;
+			return st->tables[i].absent ? NULL : &st->tables[i];
+	params[0] = map_schema(st, schema), params[1] = table;
+	if (!pgconn_query(&st->c, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+							  "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
+					  2, params, &res))
+		return NULL;
+	st->tables = xrealloc(st->tables, sizeof(apply_table) * (size_t) (st->ntables + 1));
+	t = &st->tables[st->ntables++];
+	t->schema = xstrdup(schema);
+	t->table = xstrdup(table);
+	t->pg_schema = xstrdup(params[0]);
+	t->pg_table = xstrdup(table);
+	t->file = xstrdup("");
+	t->pos = 0;
+	t->absent = PQntuples(res) == 0;
+	PQclear(res);
+	if (t->absent)
+		log_warning("line %" PRIu64 ": rows of \"%s.%s\" are not replicated: no such table in the target", st->line,
+					schema, table);
+	return t->absent ? NULL : t;
 }
 
 static bool
@@ -516,43 +547,104 @@ on_commit(apply_state *st, json_object *e)
 	return true;
 }
 
-/* DDL is recorded in ddl_log; translating it is for a later version: it is skipped, and said so. */
+/* A MySQL schema's PostgreSQL schema, as its loaded tables say; the same name otherwise. */
+static const char *
+map_schema(void *ctx, const char *schema)
+{
+	const apply_state *st = ctx;
+
+	for (int i = 0; i < st->ntables; i++)
+		if (strcmp(st->tables[i].schema, schema) == 0)
+			return st->tables[i].pg_schema;
+	return schema;
+}
+
+static bool
+log_ddl(apply_state *st, const char *file, uint64_t pos, json_object *e, const char *translation, bool applied,
+		const char *error)
+{
+	char posbuf[24];
+	const char *params[9];
+
+	snprintf(posbuf, sizeof(posbuf), "%" PRIu64, pos);
+	params[0] = st->opt->source_name, params[1] = file, params[2] = posbuf;
+	params[3] = get_str(e, "gtid"), params[4] = get_str(e, "s"), params[5] = get_str(e, "sql");
+	params[6] = translation, params[7] = applied ? "true" : "false", params[8] = error;
+	return pgconn_query(&st->c, "INSERT INTO sch_chameleon.ddl_log (source_name, binlog_file, binlog_pos, gtid, "
+								"schema_name, statement, translation, applied, error) "
+								"VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9)",
+						9, params, NULL);
+}
+
+/*
+ * A DDL statement: translated with the dump's type mapping and applied in
+ * its own savepoint, or recorded as not applied with the reason. Either way
+ * it is in ddl_log, with the position, in the same transaction.
+ */
 static bool
 on_ddl(apply_state *st, json_object *e, bool *stop)
 {
 	char file[256];
 	uint64_t pos;
 	json_object *ts;
-	const char *params[6];
-	char posbuf[24];
+	const char *sql = get_str(e, "sql");
+	const char *schema = get_str(e, "s");
+	sbuf pgsql = SBUF_INIT, why = SBUF_INIT;
+	ddl_result r;
+	bool ok = true;
 
 	if (!drop_partial(st) || !parse_pos(get_str(e, "pos"), file, sizeof(file), &pos))
 		return false;
 	if (stream_position_compare(file, pos, st->applied_file, st->applied_pos) <= 0)
 		return true;
-	if (!pg_begin(st))
+	if (sql == NULL || !pg_begin(st))
 		return false;
-	snprintf(posbuf, sizeof(posbuf), "%" PRIu64, pos);
-	params[0] = st->opt->source_name, params[1] = file, params[2] = posbuf;
-	params[3] = get_str(e, "gtid"), params[4] = get_str(e, "s"), params[5] = get_str(e, "sql");
-	if (!pgconn_query(&st->c, "INSERT INTO sch_chameleon.ddl_log (source_name, binlog_file, binlog_pos, gtid, "
-							  "schema_name, statement, applied, error) VALUES ($1, $2, $3, $4, $5, $6, false, "
-							  "'not translated: this version of cham-apply applies no DDL')",
-					  6, params, NULL))
+	r = ddl_translate(sql, strlen(sql), schema, map_schema, st, &pgsql, &why);
+	if (r == DDL_TRANSLATED)
+	{
+		ok = pgconn_exec(&st->c, "SAVEPOINT cham_ddl");
+		if (ok && pgconn_try_exec(&st->c, pgsql.data))
+			ok = pgconn_exec(&st->c, "RELEASE SAVEPOINT cham_ddl") && log_ddl(st, file, pos, e, pgsql.data, true, NULL);
+		else if (ok)
+		{
+			char *error = xstrdup(pgconn_error(&st->c));
+
+			log_warning("line %" PRIu64 ": the translation of a DDL statement failed: %s", st->line, error);
+			log_detail(LOG_LEVEL_WARNING, "statement: %.300s", sql);
+			ok = pgconn_exec(&st->c, "ROLLBACK TO SAVEPOINT cham_ddl") &&
+				 log_ddl(st, file, pos, e, pgsql.data, false, error);
+			st->skipped_ddl++;
+			if (st->opt->stop_on_unknown_ddl)
+				*stop = true;
+			free(error);
+		}
+	}
+	else if (r == DDL_IGNORED)
+		ok = log_ddl(st, file, pos, e, NULL, true, "nothing to do in PostgreSQL");
+	else
+	{
+		log_warning("line %" PRIu64 ": DDL not understood, skipped (recorded in %s.ddl_log): %s: %.200s", st->line,
+					STATEDB_SCHEMA, why.data, sql);
+		ok = log_ddl(st, file, pos, e, NULL, false, why.data);
+		st->skipped_ddl++;
+		if (st->opt->stop_on_unknown_ddl)
+			*stop = true;
+	}
+	sbuf_release(&pgsql);
+	sbuf_release(&why);
+	if (!ok)
 		return false;
-	log_warning("line %" PRIu64 ": DDL skipped (recorded in %s.ddl_log): %.200s", st->line, STATEDB_SCHEMA,
-				params[5] ? params[5] : "");
-	st->skipped_ddl++;
+	if (*stop)
+		log_error("stopping at the DDL at %s:%" PRIu64 " (on_unknown_ddl: stop)", file, pos);
 	snprintf(st->last_file, sizeof(st->last_file), "%s", file);
 	st->last_pos = pos;
-	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", params[3] ? params[3] : "");
+	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", get_str(e, "gtid") ? get_str(e, "gtid") : "");
 	st->last_ts = json_object_object_get_ex(e, "ts", &ts) ? json_object_get_int64(ts) : 0;
-	if (st->opt->stop_on_unknown_ddl)
-	{
-		log_error("stopping at the DDL at %s:%" PRIu64 " (on_unknown_ddl: stop)", file, pos);
-		*stop = true;
-	}
-	return pg_commit(st);
+	/* Statements prepared for the old shape of a table would fail now. */
+	for (int i = 0; i < st->nstmts; i++)
+		free(st->stmts[i].key);
+	st->nstmts = 0;
+	return pgconn_exec(&st->c, "DEALLOCATE ALL") && pg_commit(st);
 }
 
 static void

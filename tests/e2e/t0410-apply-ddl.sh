@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# t0410-apply-ddl: DDL made on the source while it replicates is translated by cham-apply with
+# the dump's type mapping, recorded in sch_chameleon.ddl_log, and the DML that uses the new
+# shape follows: both sides end equal. A statement it does not understand is logged as
+# skipped and the replica goes on; with --stop-on-ddl it stops there.
+# shellcheck disable=SC2016 # the test bodies are expanded when they run
+. "$(dirname "$0")/lib.sh"
+
+db=t0410_ddl
+tgt="$CHAM_TARGET"
+command -v jq >/dev/null || skip_all "jq is not installed (scripts/install-deps)"
+
+# catch_up: streams from the target's position to the binlog's end and applies it.
+catch_up()
+{
+	cham-stream -q --source "$CHAM_SOURCE_URI/$db" --from-target "$tgt" --stop-when-idle >>stream.jsonl &&
+	cham-apply -q --target "$tgt" --input stream.jsonl "$@"
+}
+
+# verify_equal: every table of the source as it is now (a fresh dump's catalog) equals the target.
+verify_equal()
+{
+	rm -rf now &&
+	cham-dump -q --source "$CHAM_SOURCE_URI/$db" --output now 2>/dev/null &&
+	"$CHAM_TOP/scripts/cham-verify" --source "$CHAM_SOURCE_URI" --target "$tgt" --dump now >verify.out &&
+	! grep -q DIFFERENT verify.out
+}
+
+test_expect_success 'setup: a loaded source' '
+	pg_user -c "DROP SCHEMA IF EXISTS $db CASCADE" -c "DROP SCHEMA IF EXISTS sch_chameleon CASCADE" 2>/dev/null &&
+	mysql_root -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db;
+		CREATE TABLE $db.a (id int primary key, x varchar(10));
+		INSERT INTO $db.a VALUES (1, \"one\"), (2, \"two\")" &&
+	cham-dump -q --source "$CHAM_SOURCE_URI/$db" --output dump 2>/dev/null &&
+	cham-load -q --target "$tgt" dump
+'
+
+test_expect_success 'ALTER TABLE clauses, then rows of the new shape' '
+	mysql_root "$db" -e "ALTER TABLE a ADD COLUMN y int NOT NULL DEFAULT 7 AFTER id, ADD COLUMN z datetime(6);
+		INSERT INTO a VALUES (3, 30, \"three\", \"2024-01-02 03:04:05.5\");
+		ALTER TABLE a CHANGE x label varchar(40);
+		UPDATE a SET label = \"renamed\" WHERE id = 1;
+		ALTER TABLE a MODIFY y bigint unsigned;
+		INSERT INTO a (id, y, label) VALUES (4, 18446744073709551615, \"big\");
+		ALTER TABLE a DROP COLUMN z" &&
+	catch_up &&
+	verify_equal &&
+	test "$(pg_user -c "SELECT count(*) FROM sch_chameleon.ddl_log WHERE applied")" -ge 4
+'
+
+test_expect_success 'CREATE TABLE, RENAME TABLE, TRUNCATE and DROP TABLE' '
+	mysql_root "$db" -e "CREATE TABLE b (id bigint auto_increment primary key, v enum(\"p\",\"q\") NOT NULL, d decimal(10,2));
+		INSERT INTO b (v, d) VALUES (\"p\", 1.5), (\"q\", -2.25);
+		RENAME TABLE b TO c;
+		INSERT INTO c (v, d) VALUES (\"q\", 3);
+		CREATE TABLE t (k int primary key); INSERT INTO t VALUES (1); TRUNCATE t; INSERT INTO t VALUES (2);
+		CREATE TABLE gone (k int primary key); DROP TABLE gone" &&
+	catch_up &&
+	verify_equal &&
+	test "$(pg_user -c "SELECT count(*) FROM $db.c")" = 3 &&
+	test "$(pg_user -c "SELECT to_regclass('\''$db.gone'\'') IS NULL")" = t
+'
+
+test_expect_success 'a statement it does not understand: logged as skipped, the replica goes on' '
+	mysql_root "$db" -e "CREATE TABLE u (id int primary key); ALTER TABLE u PARTITION BY HASH(id) PARTITIONS 2; INSERT INTO u VALUES (5)" &&
+	catch_up 2>err &&
+	test "$(pg_user -c "SELECT count(*) FROM sch_chameleon.ddl_log WHERE NOT applied AND statement LIKE '\''%PARTITION BY%'\''")" = 1 &&
+	test "$(pg_user -c "SELECT count(*) FROM $db.u")" = 1
+'
+
+test_expect_success 'with --stop-on-ddl it stops at the statement it does not understand' '
+	mysql_root "$db" -e "ALTER TABLE u REMOVE PARTITIONING; INSERT INTO u VALUES (6)" &&
+	rc=0 && catch_up --stop-on-ddl 2>err || rc=$? &&
+	test "$rc" = 1 &&
+	test "$(pg_user -c "SELECT count(*) FROM $db.u")" = 1 &&
+	grep -q "stopping at the DDL" err
+'
+
+test_expect_success 'clean up' '
+	pg_user -c "DROP SCHEMA $db CASCADE" -c "DROP SCHEMA sch_chameleon CASCADE" 2>/dev/null &&
+	mysql_root -e "DROP DATABASE $db"
+'
+
+test_done
