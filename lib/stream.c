@@ -44,7 +44,7 @@ typedef struct stream_table
 	char **names;		  /* owned: per column */
 	char **key;			  /* owned array of borrowed names: the primary key's columns */
 	int nkey;
-	uint8_t *map_bytes;			  /* owned: the TABLE_MAP's body, to know it again */
+	uint8_t *map_bytes; /* owned: the TABLE_MAP's body, to know it again */
 	size_t map_len;
 	bool used;
 } stream_table;
@@ -428,7 +428,6 @@ on_table_map(stream_state *st, const binlog_event *ev)
 	t->selected = tablefilter_match(st->opt->filter, tm.schema, tm.table);
 	return describe_table(st, t);
 }
-
 
 /* ---- rows ---- */
 
