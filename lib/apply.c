@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ddl.h"
 #include "logging.h"
@@ -17,6 +18,9 @@
 #include "statedb.h"
 #include "stream.h"
 #include "xalloc.h"
+
+/* How often a lost connection to PostgreSQL is tried again before giving up. */
+#define RECONNECT_ATTEMPTS 8
 
 /* A replicated table: its PostgreSQL name and the position its data is consistent from. */
 typedef struct apply_table
@@ -55,6 +59,9 @@ typedef struct apply_state
 	bool careful;		/* a row failed: the rest of the transaction row by row */
 	char trx_file[256]; /* its begin position */
 	uint64_t trx_pos;
+	json_object **batch; /* every event since the last commit to PostgreSQL (references) */
+	int nbatch;
+	int batch_cap;
 	json_object **events; /* its row events (references) */
 	int nevents;
 	int cap;
@@ -130,12 +137,14 @@ find_table(apply_state *st, const char *schema, const char *table)
 	return t->absent ? NULL : t;
 }
 
+/* The stored position: everything up to it is applied. */
 static bool
-load_state(apply_state *st)
+reload_position(apply_state *st)
 {
 	const char *params[1] = { st->opt->source_name };
 	PGresult *res;
 
+	st->applied_file[0] = '\0';
 	if (!pgconn_query(&st->c, "SELECT binlog_file, binlog_pos FROM sch_chameleon.positions WHERE source_name = $1", 1,
 					  params, &res))
 		return false;
@@ -150,6 +159,17 @@ load_state(apply_state *st)
 		log_error("source \"%s\" has no position in sch_chameleon: load it with cham-load first", st->opt->source_name);
 		return false;
 	}
+	return true;
+}
+
+static bool
+load_state(apply_state *st)
+{
+	const char *params[1] = { st->opt->source_name };
+	PGresult *res;
+
+	if (!reload_position(st))
+		return false;
 	if (!pgconn_query(&st->c, "SELECT source_schema, source_table, pg_schema, pg_table, coalesce(binlog_file, ''), "
 							  "coalesce(binlog_pos, 0) FROM sch_chameleon.tables WHERE source_name = $1",
 					  1, params, &res))
@@ -222,6 +242,14 @@ forget_events(apply_state *st)
 	for (int i = 0; i < st->nevents; i++)
 		json_object_put(st->events[i]);
 	st->nevents = 0;
+}
+
+static void
+forget_batch(apply_state *st)
+{
+	for (int i = 0; i < st->nbatch; i++)
+		json_object_put(st->batch[i]);
+	st->nbatch = 0;
 }
 
 /* A begin without its commit: what it applied goes away (DESIGN.md: the reader drops it). */
@@ -652,6 +680,8 @@ release(apply_state *st)
 {
 	forget_events(st);
 	free(st->events);
+	forget_batch(st);
+	free(st->batch);
 	for (int i = 0; i < st->ntables; i++)
 	{
 		free(st->tables[i].schema);
@@ -665,6 +695,90 @@ release(apply_state *st)
 		free(st->stmts[i].key);
 	free(st->stmts);
 	pgconn_close(&st->c);
+}
+
+/* Applies one event; the ones since the last commit to PostgreSQL are kept, to go again after a reconnection. */
+static bool
+dispatch(apply_state *st, json_object *e, bool *stop)
+{
+	const char *k = get_str(e, "k");
+	bool ok = true;
+
+	if (strcmp(k, "begin") == 0)
+		ok = on_begin(st, e);
+	else if (strcmp(k, "commit") == 0)
+		ok = on_commit(st, e);
+	else if (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0)
+	{
+		if (st->in_trx && !st->skipping)
+		{
+			if (st->nevents == st->cap)
+			{
+				st->cap = st->cap ? st->cap * 2 : 64;
+				st->events = xrealloc(st->events, sizeof(json_object *) * (size_t) st->cap);
+			}
+			st->events[st->nevents++] = json_object_get(e);
+			ok = on_row(st, e, false);
+		}
+	}
+	else if (strcmp(k, "ddl") == 0)
+		ok = on_ddl(st, e, stop);
+	else if (strcmp(k, "hello") == 0)
+		ok = drop_partial(st);
+	/* heartbeat and kinds this version does not know are skipped (DESIGN.md) */
+	if (!ok)
+		return false;
+	/* Kept once applied: a failed event is retried by the caller, not replayed. */
+	if (!st->pg_open)
+		forget_batch(st);
+	else
+	{
+		if (st->nbatch == st->batch_cap)
+		{
+			st->batch_cap = st->batch_cap ? st->batch_cap * 2 : 256;
+			st->batch = xrealloc(st->batch, sizeof(json_object *) * (size_t) st->batch_cap);
+		}
+		st->batch[st->nbatch++] = json_object_get(e);
+	}
+	return true;
+}
+
+/*
+ * After the connection to PostgreSQL is lost: connects again (with backoff),
+ * reads the stored position, and applies again the events since the last
+ * commit, which the server rolled back. The caller then retries its event.
+ */
+static bool
+reconnect(apply_state *st, int attempt)
+{
+	unsigned int delay_ms = 250u << (attempt < 5 ? attempt : 5);
+	json_object **replay = st->batch;
+	int nreplay = st->nbatch;
+	bool ok = true;
+	bool stop = false;
+
+	log_warning("the connection to PostgreSQL was lost: reconnecting in %u ms", delay_ms);
+	usleep(delay_ms * 1000);
+	pgconn_close(&st->c);
+	st->pg_open = false;
+	st->in_trx = false;
+	forget_events(st);
+	for (int i = 0; i < st->nstmts; i++)
+		free(st->stmts[i].key);
+	st->nstmts = 0;
+	st->last_file[0] = '\0';
+	st->batch = NULL;
+	st->nbatch = st->batch_cap = 0;
+	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !reload_position(st))
+		ok = false;
+	for (int i = 0; ok && i < nreplay; i++)
+		ok = dispatch(st, replay[i], &stop);
+	for (int i = 0; i < nreplay; i++)
+		json_object_put(replay[i]);
+	free(replay);
+	if (ok)
+		log_info("reconnected; applying from %s:%" PRIu64, st->applied_file, st->applied_pos);
+	return ok;
 }
 
 apply_status
@@ -713,11 +827,7 @@ apply_run(const apply_options *opt)
 				status = APPLY_BAD_INPUT;
 			goto out;
 		}
-		if (strcmp(k, "begin") == 0)
-			ok = on_begin(&st, e);
-		else if (strcmp(k, "commit") == 0)
-			ok = on_commit(&st, e);
-		else if (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0)
+		if (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0)
 		{
 			if (!st.in_trx)
 			{
@@ -727,21 +837,13 @@ apply_run(const apply_options *opt)
 					status = APPLY_BAD_INPUT;
 				goto out;
 			}
-			if (!st.skipping)
-			{
-				if (st.nevents == st.cap)
-				{
-					st.cap = st.cap ? st.cap * 2 : 64;
-					st.events = xrealloc(st.events, sizeof(json_object *) * (size_t) st.cap);
-				}
-				st.events[st.nevents++] = json_object_get(e);
-				ok = on_row(&st, e, false);
-			}
 		}
-		else if (strcmp(k, "ddl") == 0)
-			ok = on_ddl(&st, e, &stop);
-		else if (strcmp(k, "hello") == 0)
-			ok = drop_partial(&st);
+		ok = dispatch(&st, e, &stop);
+		/* A lost connection: reconnect, apply again what was not committed, then this event. */
+		for (int attempt = 0; !ok && attempt < RECONNECT_ATTEMPTS && pgconn_is_broken(&st.c) &&
+							  !(opt->interrupted && *opt->interrupted);
+			 attempt++)
+			ok = reconnect(&st, attempt) && dispatch(&st, e, &stop);
 		/* heartbeat and kinds this version does not know are skipped (DESIGN.md) */
 		json_object_put(e);
 		if (!ok)

@@ -142,6 +142,12 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 }
 
 bool
+pgconn_is_broken(const pgconn *c)
+{
+	return c->conn == NULL || PQstatus(c->conn) == CONNECTION_BAD;
+}
+
+bool
 pgconn_failure_is_users(const pgconn *c)
 {
 	/* Class 28: authorization; 3D000: no such database; 42501: insufficient privilege; 08P01: bad options. */

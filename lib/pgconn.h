@@ -24,6 +24,9 @@ typedef struct pgconn
  */
 bool pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries);
 
+/* True when the connection is gone (the server went away or ended the session). */
+bool pgconn_is_broken(const pgconn *c);
+
 /* True when the last failure is the user's to fix (password, privilege, no such database). */
 bool pgconn_failure_is_users(const pgconn *c);
 void pgconn_close(pgconn *c);
