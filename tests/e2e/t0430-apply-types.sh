@@ -38,6 +38,17 @@ test_expect_success 'every edge row inserted again, updated with a new key, some
 	test "$(grep -c " equal$" verify.out)" = 7
 '
 
+test_expect_success 'a 10,000-row transaction, a rolled-back one and a two-table one: equal' '
+	mysql_root "$db" -e "BEGIN; INSERT INTO t_int (id, i) SELECT 100000 + seq, seq FROM seq_1_to_10000; COMMIT;
+		BEGIN; INSERT INTO t_int (id, i) VALUES (99999, 1); DELETE FROM t_num; ROLLBACK;
+		BEGIN; UPDATE t_int SET i = -i WHERE id BETWEEN 100001 AND 100500; DELETE FROM t_bit WHERE id > 1000; COMMIT" &&
+	cham-stream -q --source "$CHAM_SOURCE_URI/$db" --from-target "$tgt" --stop-when-idle --output s2.jsonl &&
+	cham-apply -q --target "$tgt" --input s2.jsonl --batch-size 3 &&
+	"$CHAM_TOP/scripts/cham-verify" --source "$CHAM_SOURCE_URI" --target "$tgt" --dump dump >verify2.out &&
+	test "$(grep -c " equal$" verify2.out)" = 7 &&
+	test "$(pg_user -c "SELECT count(*) FROM $db.t_int WHERE id > 100000")" = 10000
+'
+
 test_expect_success 'clean up' '
 	pg_user -c "DROP SCHEMA $db CASCADE" -c "DROP SCHEMA sch_chameleon CASCADE" 2>/dev/null &&
 	mysql_root -e "DROP DATABASE $db"
