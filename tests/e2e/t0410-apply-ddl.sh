@@ -61,6 +61,17 @@ test_expect_success 'CREATE TABLE, RENAME TABLE, TRUNCATE and DROP TABLE' '
 	test "$(pg_user -c "SELECT to_regclass('\''$db.gone'\'') IS NULL")" = t
 '
 
+test_expect_success 'an ENUM gains a label: the check follows, the new value is accepted' '
+	mysql_root "$db" -e "CREATE TABLE e (id int primary key, v enum(\"x\",\"y\") NOT NULL);
+		INSERT INTO e VALUES (1, \"y\");
+		ALTER TABLE e MODIFY v enum(\"x\",\"y\",\"z\") NOT NULL;
+		INSERT INTO e VALUES (2, \"z\")" &&
+	catch_up &&
+	verify_equal &&
+	test "$(pg_user -c "SELECT v FROM $db.e WHERE id = 2")" = z &&
+	! pg_user -c "INSERT INTO $db.e VALUES (3, '\''w'\'')" 2>/dev/null
+'
+
 test_expect_success 'a statement it does not understand: logged as skipped, the replica goes on' '
 	mysql_root "$db" -e "CREATE TABLE u (id int primary key); ALTER TABLE u PARTITION BY HASH(id) PARTITIONS 2; INSERT INTO u VALUES (5)" &&
 	catch_up 2>err &&

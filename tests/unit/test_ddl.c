@@ -42,7 +42,7 @@ test_create_table(void)
 			  "st enum('new','it''s') DEFAULT 'new', created datetime(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
 			  "code char(3) CHARACTER SET latin1 COLLATE latin1_bin UNIQUE, UNIQUE KEY uk (total, code), KEY idx_c (created DESC))"),
 		   "CREATE TABLE IF NOT EXISTS \"pg_shop\".\"orders\" (\"id\" bigint, \"total\" numeric(10,2) NOT NULL DEFAULT 0.00, "
-		   "\"st\" text DEFAULT 'new', \"created\" timestamp(6) without time zone DEFAULT CURRENT_TIMESTAMP, \"code\" character(3), PRIMARY KEY (\"id\"));\n"
+		   "\"st\" text DEFAULT 'new' CHECK (\"st\" IN ('new', 'it''s', '')), \"created\" timestamp(6) without time zone DEFAULT CURRENT_TIMESTAMP, \"code\" character(3), PRIMARY KEY (\"id\"));\n"
 		   "CREATE UNIQUE INDEX IF NOT EXISTS \"orders_code\" ON \"pg_shop\".\"orders\" (\"code\");\n"
 		   "CREATE UNIQUE INDEX IF NOT EXISTS \"orders_uk\" ON \"pg_shop\".\"orders\" (\"total\", \"code\");\n"
 		   "CREATE INDEX IF NOT EXISTS \"orders_idx_c\" ON \"pg_shop\".\"orders\" (\"created\" DESC);\n",
@@ -124,12 +124,20 @@ test_alter(void)
 		   "several clauses in one ALTER");
 	is_str(tr("ALTER TABLE t CHANGE COLUMN a b bigint(20) unsigned NOT NULL DEFAULT 5 FIRST"),
 		   "-- position ignored\nALTER TABLE \"db\".\"t\" RENAME COLUMN \"a\" TO \"b\";\n"
+		   "ALTER TABLE \"db\".\"t\" DROP CONSTRAINT IF EXISTS \"t_a_check\";\n"
 		   "ALTER TABLE \"db\".\"t\" ALTER COLUMN \"b\" TYPE numeric(20,0) USING \"b\"::numeric(20,0), ALTER COLUMN \"b\" SET NOT NULL, ALTER COLUMN \"b\" SET DEFAULT 5;\n",
 		   "change column: rename, type, not null, default");
 	is_str(tr("ALTER TABLE t MODIFY x text"),
+		   "ALTER TABLE \"db\".\"t\" DROP CONSTRAINT IF EXISTS \"t_x_check\";\n"
 		   "ALTER TABLE \"db\".\"t\" ALTER COLUMN \"x\" TYPE text USING \"x\"::text, ALTER COLUMN \"x\" DROP NOT NULL, ALTER COLUMN \"x\" DROP DEFAULT;\n",
 		   "modify column drops not null and default");
+	is_str(tr("ALTER TABLE t MODIFY e enum('a','b','c') NOT NULL"),
+		   "ALTER TABLE \"db\".\"t\" DROP CONSTRAINT IF EXISTS \"t_e_check\";\n"
+		   "ALTER TABLE \"db\".\"t\" ADD CONSTRAINT \"t_e_check\" CHECK (\"e\" IN ('a', 'b', 'c', ''));\n"
+		   "ALTER TABLE \"db\".\"t\" ALTER COLUMN \"e\" TYPE text USING \"e\"::text, ALTER COLUMN \"e\" SET NOT NULL, ALTER COLUMN \"e\" DROP DEFAULT;\n",
+		   "an enum's new labels: the check replaced");
 	is_str(tr("ALTER TABLE t MODIFY id int NOT NULL AUTO_INCREMENT"),
+		   "ALTER TABLE \"db\".\"t\" DROP CONSTRAINT IF EXISTS \"t_id_check\";\n"
 		   "ALTER TABLE \"db\".\"t\" ALTER COLUMN \"id\" TYPE integer USING \"id\"::integer, ALTER COLUMN \"id\" SET NOT NULL;\n",
 		   "modify an auto_increment column leaves its default alone");
 	is_str(tr("ALTER TABLE t RENAME COLUMN a TO `b b`"), "ALTER TABLE \"db\".\"t\" RENAME COLUMN \"a\" TO \"b b\";\n", "rename column");
