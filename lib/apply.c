@@ -53,6 +53,7 @@ typedef struct apply_state
 	char applied_file[256]; /* the stored position: everything up to it is applied */
 	uint64_t applied_pos;
 	bool pg_open; /* a PostgreSQL transaction is open */
+	bool savepoint_open; /* cham_trx of the last source transaction is not released yet */
 	int batched;  /* source transactions in it */
 	bool in_trx;
 	bool skipping;		/* the transaction in hand was applied before */
@@ -201,6 +202,7 @@ pg_begin(apply_state *st)
 	if (!pgconn_exec(&st->c, "BEGIN"))
 		return false;
 	st->pg_open = true;
+	st->savepoint_open = false;
 	st->batched = 0;
 	return true;
 }
@@ -549,7 +551,17 @@ on_begin(apply_state *st, json_object *e)
 	st->skipping = stream_position_compare(st->trx_file, st->trx_pos, st->applied_file, st->applied_pos) < 0;
 	if (st->skipping)
 		return true;
-	return pg_begin(st) && pgconn_exec(&st->c, "SAVEPOINT cham_trx");
+	if (!pg_begin(st))
+		return false;
+	/*
+	 * The last transaction's savepoint is released here, with the new one set,
+	 * in one round trip: apply is bound by round trips, not by work.
+	 */
+	if (!pgconn_exec(&st->c, st->savepoint_open ? "RELEASE SAVEPOINT cham_trx; SAVEPOINT cham_trx"
+											   : "SAVEPOINT cham_trx"))
+		return false;
+	st->savepoint_open = true;
+	return true;
 }
 
 static bool
@@ -568,8 +580,6 @@ on_commit(apply_state *st, json_object *e)
 	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", get_str(e, "gtid") ? get_str(e, "gtid") : "");
 	st->last_ts = json_object_object_get_ex(e, "ts", &ts) ? json_object_get_int64(ts) : 0;
 	st->transactions++;
-	if (!pgconn_exec(&st->c, "RELEASE SAVEPOINT cham_trx"))
-		return false;
 	if (++st->batched >= st->opt->batch_size)
 		return pg_commit(st);
 	return true;
