@@ -16,6 +16,7 @@
 #include "floatfmt.h"
 #include "logging.h"
 #include "sbuf.h"
+#include "capture.h"
 #include "tap.h"
 #include "typemap.h"
 #include "xalloc.h"
@@ -63,35 +64,6 @@ path_of(const char *dir, const char *name)
 	k = (k + 1) % 4;
 	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
 	return p[k];
-}
-
-static char logged[65536];
-static int saved_fd = -1;
-static FILE *capture_file;
-
-static void
-capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_fd = dup(2);
-	dup2(fileno(capture_file), 2);
-}
-
-static void
-capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	rewind(capture_file);
-	n = fread(logged, 1, sizeof(logged) - 1, capture_file);
-	while (n > 0 && logged[n - 1] == '\n')
-		n--;
-	logged[n] = '\0';
-	fclose(capture_file);
 }
 
 static inline uint32_t

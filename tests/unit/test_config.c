@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "logging.h"
+#include "capture.h"
 #include "tap.h"
 
 /* The fixtures sit beside this file; tests run from the top of the tree (make unit). */
@@ -28,36 +29,6 @@ fixture(const char *name)
 
 	snprintf(path, sizeof(path), "%s%s", data_dir, name);
 	return path;
-}
-
-/* What the last captured call wrote to stderr (the log). */
-static char logged[65536];
-
-static int saved_fd = -1;
-static FILE *capture_file;
-
-/* Sends fd 2 to a temporary file, as logging.c writes to stderr. */
-static void
-capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_fd = dup(2);
-	dup2(fileno(capture_file), 2);
-}
-
-static void
-capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	rewind(capture_file);
-	n = fread(logged, 1, sizeof(logged) - 1, capture_file);
-	logged[n] = '\0';
-	fclose(capture_file);
 }
 
 static bool
@@ -460,7 +431,7 @@ test_malformed(void)
 			   (cases[i].must2 == NULL || has(cases[i].must2)),
 		   "%s: the message names file%s and says %s", cases[i].name, cases[i].where, cases[i].must1);
 		if (!(has(temp_path) && has(cases[i].where)))
-			printf("# log: %s", logged);
+			printf("# log: %s\n", logged);
 		config_release(&c);
 	}
 }
@@ -609,7 +580,7 @@ test_no_password_in_messages(void)
 	ok(has("unknown key \"sources.m.source_typo\""), "the typo is warned about");
 	ok(!has("s3cr3t"), "no password appears in any message");
 	if (has("s3cr3t"))
-		printf("# log: %s", logged);
+		printf("# log: %s\n", logged);
 	config_release(&c);
 }
 

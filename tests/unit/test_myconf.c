@@ -7,35 +7,8 @@
 
 #include "logging.h"
 #include "myconf.h"
+#include "capture.h"
 #include "tap.h"
-
-/* What the last captured call wrote to stderr (the log). */
-static char logged[16384];
-static int saved_fd = -1;
-static FILE *capture_file;
-
-static void
-capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_fd = dup(2);
-	dup2(fileno(capture_file), 2);
-}
-
-static void
-capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	rewind(capture_file);
-	n = fread(logged, 1, sizeof(logged) - 1, capture_file);
-	logged[n] = '\0';
-	fclose(capture_file);
-}
 
 static bool
 parse(const char *uri, myconf *s)
@@ -188,7 +161,7 @@ test_errors(void)
 		ok(!r, "\"%s\" is refused", cases[i].uri);
 		ok(has("error: invalid MySQL URI \"") && has(cases[i].says), "saying %s", cases[i].says);
 		if (!has(cases[i].says))
-			printf("# log: %s", logged);
+			printf("# log: %s\n", logged);
 		ok(s.host == NULL && s.user == NULL && s.port == 0, "leaving the settings empty");
 	}
 
