@@ -125,6 +125,18 @@ eventw_value(sbuf *out, bool first, const char *column, const char *value, size_
 }
 
 void
+eventw_value_keyed(sbuf *out, bool first, const sbuf *key, const char *value, size_t len, bool is_null)
+{
+	if (!first)
+		sbuf_addch(out, ',');
+	sbuf_add(out, key->data, key->len);
+	if (is_null)
+		jsonw_null(out);
+	else
+		jsonw_string(out, value, len);
+}
+
+void
 eventw_image_end(sbuf *out)
 {
 	sbuf_addch(out, '}');

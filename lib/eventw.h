@@ -30,6 +30,9 @@ void eventw_heartbeat(sbuf *out, const char *file, uint64_t pos, time_t ts);
 void eventw_row_start(sbuf *out, const char *kind, const char *schema, const char *table);
 void eventw_image_start(sbuf *out, const char *name);
 void eventw_value(sbuf *out, bool first, const char *column, const char *value, size_t len, bool is_null);
+
+/* The same with the column's name already written as a JSON key ("name":), for the hot path. */
+void eventw_value_keyed(sbuf *out, bool first, const sbuf *key, const char *value, size_t len, bool is_null);
 void eventw_image_end(sbuf *out);
 
 /* "key":[names]: the columns that identify the row (its primary key), for update and delete. */

@@ -16,6 +16,7 @@
 #include "binlogrow.h"
 #include "catalog.h"
 #include "eventw.h"
+#include "jsonw.h"
 #include "logging.h"
 #include "myconn.h"
 #include "myrepl.h"
@@ -42,6 +43,7 @@ typedef struct stream_table
 	my_type *types;		  /* owned: per column, from the catalog or the binlog's metadata */
 	pg_type *pgtypes;	  /* owned */
 	char **names;		  /* owned: per column */
+	sbuf *json_keys;	  /* owned: per column, its name as a JSON key ("name":), escaped once */
 	char **key;			  /* owned array of borrowed names: the primary key's columns */
 	int nkey;
 	uint8_t *map_bytes; /* owned: the TABLE_MAP's body, to know it again */
@@ -143,6 +145,9 @@ table_release(stream_table *t)
 	free(t->types);
 	free(t->pgtypes);
 	free(t->names);
+	for (uint32_t i = 0; t->json_keys && i < t->tm.ncols; i++)
+		sbuf_release(&t->json_keys[i]);
+	free(t->json_keys);
 	free(t->key);
 	free(t->map_bytes);
 	binlogrow_table_map_release(&t->tm);
@@ -329,6 +334,9 @@ describe_table(stream_state *st, stream_table *t)
 						"and differs from the catalog: its columns are named @1, @2, ...",
 						t->tm.schema, t->tm.table);
 	}
+	t->json_keys = xcalloc(n ? n : 1, sizeof(sbuf));
+	for (uint32_t i = 0; ok && i < n; i++)
+		jsonw_key(&t->json_keys[i], true, t->names[i]);
 	/*
 	 * The primary key, from the binlog's metadata or the catalog: with a
 	 * MINIMAL row image, "old" holds only what identifies the row.
@@ -461,7 +469,7 @@ write_image(stream_state *st, const stream_table *t, const char *name, const bin
 			else
 				is_null = true; /* a zero date, as in the dump */
 		}
-		eventw_value(&st->out, i == 0, t->names[c], data, len, is_null);
+		eventw_value_keyed(&st->out, i == 0, &t->json_keys[c], data, len, is_null);
 	}
 	eventw_image_end(&st->out);
 	return true;
