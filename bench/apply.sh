@@ -37,17 +37,7 @@
 set -euo pipefail
 
 prog=bench/apply.sh
-
-note()
-{
-	echo "$prog: $*" >&2
-}
-
-die()
-{
-	echo "$prog: $*" >&2
-	exit 1
-}
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${CHAM_BUILD:-$top/build}}
@@ -59,10 +49,6 @@ bin=${CHAM_BIN:-$build/bin}
 : "${CHAM_MYSQL_ROOT_CNF:?}" "${MYSQL_PWD:?}" "${CHAM_PG_ADMIN:?}" "${CHAM_TARGET:?}" "${PGPASSFILE:?}"
 [ -r "$CHAM_MYSQL_ROOT_CNF" ] || die "cannot read $CHAM_MYSQL_ROOT_CNF"
 
-whole()
-{
-	case $2 in '' | *[!0-9]* | 0) die "$1 must be a whole number above 0, not \"$2\"" ;; esac
-}
 seconds=${CHAM_BENCH_APPLY_SECONDS:-30}
 threads=${CHAM_BENCH_APPLY_THREADS:-4}
 sb_tables=${CHAM_BENCH_APPLY_TABLES:-4}
@@ -91,27 +77,12 @@ done
 verify=$top/scripts/cham-verify
 [ -x "$verify" ] || die "$verify not found"
 
-root_sql()
-{
-	"$mariadb" --defaults-file="$CHAM_MYSQL_ROOT_CNF" -N -B "$@"
-}
-
-admin_sql()
-{
-	PGOPTIONS="-c client_min_messages=warning" psql "$CHAM_PG_ADMIN" -X -q -A -t -v ON_ERROR_STOP=1 "$@"
-}
-
 # target DB: $CHAM_TARGET with its dbname replaced by DB.
 target()
 {
 	local t
 	t=$(echo "$CHAM_TARGET" | sed 's/\(^\|[[:space:]]\)dbname=[^[:space:]]*//g; s/^[[:space:]]*//')
 	echo "$t dbname=$1"
-}
-
-cnf_value()
-{
-	sed -n "/^\[client\]/,/^\[/{s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p}" "$CHAM_MYSQL_ROOT_CNF" | head -n 1
 }
 
 # CPU ticks of the whole PostgreSQL server (the postmaster with its reaped children, plus its

@@ -24,20 +24,10 @@
 set -euo pipefail
 
 prog=bench/dataset.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 # Bump when the shape of the dataset changes, so that an older one is rebuilt.
 # (2: wide.parent_id, the foreign key; the marker table has a row per database.)
 dataset_version=2
-
-note()
-{
-	echo "$prog: $*" >&2
-}
-
-die()
-{
-	echo "$prog: $*" >&2
-	exit 1
-}
 
 : "${CHAM_MYSQL_ROOT_CNF:?run under the sandbox environment: eval \"\$(scripts/cham-sandbox env)\"}"
 [ -r "$CHAM_MYSQL_ROOT_CNF" ] || die "cannot read $CHAM_MYSQL_ROOT_CNF"
@@ -66,13 +56,6 @@ mariadb=$(command -v mariadb || command -v mysql) || die "the mariadb client was
 sql()
 {
 	"$mariadb" --defaults-file="$CHAM_MYSQL_ROOT_CNF" --default-character-set=utf8mb4 -N -B "$@"
-}
-
-# The root option file's [client] values: the password for sysbench's environment, the
-# socket for its connection.
-cnf_value()
-{
-	sed -n "/^\[client\]/,/^\[/{s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p}" "$CHAM_MYSQL_ROOT_CNF" | head -n 1
 }
 
 # (A marker table of version 1, without the column db, fails the query: rebuilt.)

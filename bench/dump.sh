@@ -23,17 +23,7 @@
 set -euo pipefail
 
 prog=bench/dump.sh
-
-note()
-{
-	echo "$prog: $*" >&2
-}
-
-die()
-{
-	echo "$prog: $*" >&2
-	exit 1
-}
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${CHAM_BUILD:-$top/build}}
@@ -55,11 +45,6 @@ timebin=/usr/bin/time
 [ -x "$timebin" ] || die "$timebin not found (Debian package \"time\"; run scripts/install-deps --bench)"
 mariadb=$(command -v mariadb || command -v mysql) || die "the mariadb client was not found"
 
-root_sql()
-{
-	"$mariadb" --defaults-file="$CHAM_MYSQL_ROOT_CNF" -N -B "$@"
-}
-
 # The source: its row count (exact, from COUNT(*)) and the server's pid, to charge the
 # server's CPU time to each run.
 source_rows=$(root_sql -e "SELECT SUM(n) FROM (
@@ -72,17 +57,6 @@ if [ -n "$pidfile" ] && [ -r "$pidfile" ]; then
 	read -r server_pid <"$pidfile" || server_pid=
 fi
 
-# cpu_ticks PID: user+system clock ticks the process has used so far (0 when unknown).
-cpu_ticks()
-{
-	local f
-	# after the command name (in parentheses), utime and stime are fields 12 and 13
-	if [ -n "$1" ] && f=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null); then
-		echo "$f" | awk '{ print $12 + $13 }'
-	else
-		echo 0
-	fi
-}
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # measure NAME DIR CMD...: runs CMD under time -v, output in DIR, stdout+stderr in a log;
@@ -146,28 +120,7 @@ count_rows()
 	echo "${n:--}"
 }
 
-# A freshly built dataset leaves InnoDB flushing dirty pages for a while (at the default
-# innodb_io_capacity, a full 256 MiB buffer pool takes over a minute), which would slow
-# whichever tool runs first.  Have InnoDB flush them all now, at its full I/O capacity
-# (innodb_max_dirty_pages_pct = 0, restored afterwards), and wait (2 minutes at most)
-# until the buffer pool is clean.
-dirty_pages()
-{
-	root_sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 + 0 }'
-}
-if [ "$(dirty_pages)" -gt 0 ]; then
-	max_dirty=$(root_sql -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
-	note "waiting for InnoDB to flush its $(dirty_pages) dirty pages"
-	t0=$SECONDS
-	restore_sql="SET GLOBAL innodb_max_dirty_pages_pct = $max_dirty"
-	root_sql -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
-	while [ "$(dirty_pages)" -gt 0 ] && [ $((SECONDS - t0)) -lt 120 ]; do
-		sleep 1
-	done
-	root_sql -e "$restore_sql"
-	restore_sql=
-	note "flushed in $((SECONDS - t0)) s"
-fi
+flush_dirty_pages 120
 
 mkdir -p "$out"
 note "source: $source_rows rows in bench (5 tables)"

@@ -46,17 +46,7 @@
 set -euo pipefail
 
 prog=bench/load.sh
-
-note()
-{
-	echo "$prog: $*" >&2
-}
-
-die()
-{
-	echo "$prog: $*" >&2
-	exit 1
-}
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 # ------------------------------------------------------------------ the floor, run under time -v
 # load.sh --floor DUMPDIR CONNINFO JOBS WORKDIR: what a careful shell script does with psql.
@@ -150,16 +140,6 @@ command -v psql >/dev/null 2>&1 || die "psql not found"
 # floor's psql sessions too.
 floor_pgoptions="-c synchronous_commit=off -c maintenance_work_mem=512MB -c max_parallel_maintenance_workers=2"
 
-root_sql()
-{
-	"$mariadb" --defaults-file="$CHAM_MYSQL_ROOT_CNF" -N -B "$@"
-}
-
-admin_sql()
-{
-	PGOPTIONS="-c client_min_messages=warning" psql "$CHAM_PG_ADMIN" -X -q -A -t -v ON_ERROR_STOP=1 "$@"
-}
-
 # target_conn DB: the chameleon user's conninfo for a database (password from PGPASSFILE).
 target_conn()
 {
@@ -196,17 +176,6 @@ if [ -n "$pg_pid" ] && [ -r "/proc/$pg_pid/stat" ]; then
 else
 	pg_pid=
 fi
-
-cpu_ticks()
-{
-	local f
-	# after the command name (in parentheses), utime and stime are fields 12 and 13
-	if [ -n "$1" ] && f=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null); then
-		echo "$f" | awk '{ print $12 + $13 }'
-	else
-		echo 0
-	fi
-}
 
 pg_ticks()
 {
@@ -414,25 +383,7 @@ pg_password()
 		}' "$PGPASSFILE"
 }
 
-# A freshly built dataset leaves InnoDB flushing dirty pages for a while: have it flush
-# them now (as bench/dump.sh does), so the first run is not slowed by it.
-dirty_pages()
-{
-	root_sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 + 0 }'
-}
-if [ "$(dirty_pages)" -gt 0 ]; then
-	max_dirty=$(root_sql -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
-	note "waiting for InnoDB to flush its $(dirty_pages) dirty pages"
-	t0=$SECONDS
-	restore_sql="SET GLOBAL innodb_max_dirty_pages_pct = $max_dirty"
-	root_sql -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
-	while [ "$(dirty_pages)" -gt 0 ] && [ $((SECONDS - t0)) -lt 120 ]; do
-		sleep 1
-	done
-	root_sql -e "$restore_sql"
-	restore_sql=
-	note "flushed in $((SECONDS - t0)) s"
-fi
+flush_dirty_pages 120
 
 mkdir -p "$out"
 note "source: $source_rows rows in $srcdb ($ntables tables)"

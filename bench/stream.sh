@@ -37,17 +37,7 @@
 set -euo pipefail
 
 prog=bench/stream.sh
-
-note()
-{
-	echo "$prog: $*" >&2
-}
-
-die()
-{
-	echo "$prog: $*" >&2
-	exit 1
-}
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${CHAM_BUILD:-$top/build}}
@@ -60,10 +50,6 @@ cham_stream=${CHAM_BIN:-$build/bin}/cham-stream
 : "${CHAM_MYSQL_ROOT_CNF:?}"
 [ -r "$CHAM_MYSQL_ROOT_CNF" ] || die "cannot read $CHAM_MYSQL_ROOT_CNF"
 
-whole()
-{
-	case $2 in '' | *[!0-9]* | 0) die "$1 must be a whole number above 0, not \"$2\"" ;; esac
-}
 seconds=${CHAM_BENCH_STREAM_SECONDS:-60}
 threads=${CHAM_BENCH_STREAM_THREADS:-4}
 sb_tables=${CHAM_BENCH_STREAM_TABLES:-4}
@@ -101,17 +87,6 @@ case " $tools " in
 *" cham-stream "*) [ -x "$cham_stream" ] || die "$cham_stream not found: build it with make" ;;
 esac
 
-root_sql()
-{
-	"$mariadb" --defaults-file="$CHAM_MYSQL_ROOT_CNF" -N -B "$@"
-}
-
-# The root option file's [client] values (sysbench takes no option file).
-cnf_value()
-{
-	sed -n "/^\[client\]/,/^\[/{s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p}" "$CHAM_MYSQL_ROOT_CNF" | head -n 1
-}
-
 # master_status: "FILE POS" of the binlog's end now.
 master_status()
 {
@@ -140,16 +115,6 @@ if [ -n "$pidfile" ] && [ -r "$pidfile" ]; then
 	read -r server_pid <"$pidfile" || server_pid=
 fi
 
-# cpu_ticks PID: user+system clock ticks the process has used so far (0 when unknown).
-cpu_ticks()
-{
-	local f
-	if [ -n "$1" ] && f=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null); then
-		echo "$f" | awk '{ print $12 + $13 }'
-	else
-		echo 0
-	fi
-}
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 results=$(mktemp "${TMPDIR:-/tmp}/cham-bench-stream.XXXXXX")
@@ -226,25 +191,7 @@ note "inserted in $((SECONDS - t1)) s; END2 $end2_file:$end2_pos"
 range_bytes=$(binlog_bytes "$start_file" "$start_pos" "$end_file" "$end_pos")
 big_bytes=$(binlog_bytes "$end_file" "$end_pos" "$end2_file" "$end2_pos")
 
-# The writes leave InnoDB flushing dirty pages, which would take CPU and I/O from whichever
-# tool runs first: have it flush them now at full capacity (60 s at most).
-dirty_pages()
-{
-	root_sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 + 0 }'
-}
-if [ "$(dirty_pages)" -gt 0 ]; then
-	max_dirty=$(root_sql -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
-	note "waiting for InnoDB to flush its $(dirty_pages) dirty pages"
-	t1=$SECONDS
-	restore_sql="SET GLOBAL innodb_max_dirty_pages_pct = $max_dirty"
-	root_sql -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
-	while [ "$(dirty_pages)" -gt 0 ] && [ $((SECONDS - t1)) -lt 60 ]; do
-		sleep 1
-	done
-	root_sql -e "$restore_sql"
-	restore_sql=
-	note "flushed in $((SECONDS - t1)) s"
-fi
+flush_dirty_pages 60
 
 # ---------------------------------------------------------------- measuring
 
