@@ -52,9 +52,9 @@ typedef struct apply_state
 	int nstmts;
 	char applied_file[256]; /* the stored position: everything up to it is applied */
 	uint64_t applied_pos;
-	bool pg_open; /* a PostgreSQL transaction is open */
+	bool pg_open;		 /* a PostgreSQL transaction is open */
 	bool savepoint_open; /* cham_trx of the last source transaction is not released yet */
-	int batched;  /* source transactions in it */
+	int batched;		 /* source transactions in it */
 	bool in_trx;
 	bool skipping;		/* the transaction in hand was applied before */
 	bool careful;		/* a row failed: the rest of the transaction row by row */
@@ -558,7 +558,7 @@ on_begin(apply_state *st, json_object *e)
 	 * in one round trip: apply is bound by round trips, not by work.
 	 */
 	if (!pgconn_exec(&st->c, st->savepoint_open ? "RELEASE SAVEPOINT cham_trx; SAVEPOINT cham_trx"
-											   : "SAVEPOINT cham_trx"))
+												: "SAVEPOINT cham_trx"))
 		return false;
 	st->savepoint_open = true;
 	return true;
