@@ -2,9 +2,11 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,9 @@
 
 #include "ddl.h"
 #include "logging.h"
+#include "linereader.h"
 #include "pgconn.h"
+#include "pgpipe.h"
 #include "quote.h"
 #include "sbuf.h"
 #include "statedb.h"
@@ -46,13 +50,22 @@ typedef struct apply_state
 {
 	const apply_options *opt;
 	pgconn c;
+	pgpipe pipe;
 	apply_table *tables;
 	int ntables;
 	prepared *stmts;
 	int nstmts;
 	char applied_file[256]; /* the stored position: everything up to it is applied */
 	uint64_t applied_pos;
-	bool pg_open;		 /* a PostgreSQL transaction is open */
+	bool pg_open; /* a PostgreSQL transaction is open */
+	/*
+	 * Statements are sent without waiting for their answers (pipeline mode),
+	 * and savepoints are not set. When a row is refused, the whole batch is
+	 * rolled back (batch_failed) and goes again carefully: one statement at
+	 * a time, each source transaction in a savepoint, refused rows set aside.
+	 */
+	bool careful_batch;
+	bool batch_failed;
 	bool savepoint_open; /* cham_trx of the last source transaction is not released yet */
 	int batched;		 /* source transactions in it */
 	bool in_trx;
@@ -75,6 +88,7 @@ typedef struct apply_state
 	uint64_t discarded;
 	uint64_t transactions;
 	uint64_t skipped_ddl;
+	uint64_t counted[4]; /* rows, discarded, transactions, skipped_ddl when the batch began */
 } apply_state;
 
 static bool
@@ -101,14 +115,16 @@ get_str(json_object *o, const char *key)
 }
 
 static const char *map_schema(void *ctx, const char *schema);
+static bool settle(apply_state *st);
 
 /*
- * The table rows of schema.table go to. One the load did not bring (created
- * or renamed in the stream since) is looked for in the target once, and
- * replicated from now on when it is there.
+ * The table rows of schema.table go to (*out), NULL when it is not
+ * replicated. One the load did not bring (created or renamed in the stream
+ * since) is looked for in the target once, and replicated from now on when
+ * it is there.
  */
-static const apply_table *
-find_table(apply_state *st, const char *schema, const char *table)
+static bool
+find_table(apply_state *st, const char *schema, const char *table, const apply_table **out)
 {
 	const char *params[2];
 	PGresult *res;
@@ -116,12 +132,16 @@ find_table(apply_state *st, const char *schema, const char *table)
 
 	for (int i = 0; i < st->ntables; i++)
 		if (strcmp(st->tables[i].schema, schema) == 0 && strcmp(st->tables[i].table, table) == 0)
-			return st->tables[i].absent ? NULL : &st->tables[i];
+		{
+			*out = st->tables[i].absent ? NULL : &st->tables[i];
+			return true;
+		}
 	params[0] = map_schema(st, schema), params[1] = table;
-	if (!pgconn_query(&st->c, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	if (!settle(st) ||
+		!pgconn_query(&st->c, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 							  "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
 					  2, params, &res))
-		return NULL;
+		return false;
 	st->tables = xrealloc(st->tables, sizeof(apply_table) * (size_t) (st->ntables + 1));
 	t = &st->tables[st->ntables++];
 	t->schema = xstrdup(schema);
@@ -135,7 +155,8 @@ find_table(apply_state *st, const char *schema, const char *table)
 	if (t->absent)
 		log_warning("line %" PRIu64 ": rows of \"%s.%s\" are not replicated: no such table in the target", st->line,
 					schema, table);
-	return t->absent ? NULL : t;
+	*out = t->absent ? NULL : t;
+	return true;
 }
 
 /* The stored position: everything up to it is applied. */
@@ -199,13 +220,74 @@ pg_begin(apply_state *st)
 {
 	if (st->pg_open)
 		return true;
-	if (!pgconn_exec(&st->c, "BEGIN"))
+	if (!(st->careful_batch ? pgconn_exec(&st->c, "BEGIN") : pgpipe_send(&st->pipe, "BEGIN", 0, NULL)))
 		return false;
 	st->pg_open = true;
 	st->savepoint_open = false;
 	st->batched = 0;
+	st->counted[0] = st->rows, st->counted[1] = st->discarded;
+	st->counted[2] = st->transactions, st->counted[3] = st->skipped_ddl;
 	return true;
 }
+
+static void
+forget_statements(apply_state *st)
+{
+	for (int i = 0; i < st->nstmts; i++)
+		free(st->stmts[i].key);
+	st->nstmts = 0;
+}
+
+static void forget_events(apply_state *st);
+static void forget_batch(apply_state *st);
+
+/*
+ * A statement of the batch was refused: the batch is rolled back, to go
+ * again carefully (the caller replays it). Returns false either way: the
+ * event in hand has to go again too.
+ */
+static bool
+roll_back_batch(apply_state *st)
+{
+	log_debug("line %" PRIu64 ": a statement was refused (%s): the batch goes again, one statement at a time",
+			  st->line, pgconn_error(&st->c));
+	/* Statements prepared in the batch may or may not have survived it. */
+	st->batch_failed = pgconn_exec(&st->c, "ROLLBACK; DEALLOCATE ALL");
+	forget_statements(st);
+	st->pg_open = st->in_trx = false;
+	forget_events(st);
+	st->last_file[0] = '\0';
+	st->rows = st->counted[0], st->discarded = st->counted[1];
+	st->transactions = st->counted[2], st->skipped_ddl = st->counted[3];
+	return false;
+}
+
+/* Waits for the answers to the statements in flight, so plain queries can run. */
+static bool
+settle(apply_state *st)
+{
+	switch (pgpipe_finish(&st->pipe))
+	{
+		case PGPIPE_DONE:
+			return true;
+		case PGPIPE_REFUSED:
+			return roll_back_batch(st);
+		case PGPIPE_BROKEN:
+			break;
+	}
+	return false;
+}
+
+/* A row was refused before it was sent: the statements in flight are of no use. */
+static bool
+refuse_batch(apply_state *st)
+{
+	return pgpipe_finish(&st->pipe) != PGPIPE_BROKEN && roll_back_batch(st);
+}
+
+#define UPDATE_POSITION                                                                                                                \
+	"UPDATE sch_chameleon.positions SET binlog_file = $2, binlog_pos = $3, gtid = coalesce($4, gtid), event_time = to_timestamp($5), " \
+	"applied_at = clock_timestamp() WHERE source_name = $1"
 
 /* Writes the position of the last source transaction applied, then commits them together. */
 static bool
@@ -222,14 +304,16 @@ pg_commit(apply_state *st)
 		snprintf(ts, sizeof(ts), "%" PRId64, st->last_ts);
 		params[0] = st->opt->source_name, params[1] = st->last_file, params[2] = pos;
 		params[3] = st->last_gtid[0] ? st->last_gtid : NULL, params[4] = ts;
-		if (!pgconn_query(&st->c, "UPDATE sch_chameleon.positions SET binlog_file = $2, binlog_pos = $3, gtid = $4, "
-								  "event_time = to_timestamp($5), applied_at = now() WHERE source_name = $1",
-						  5, params, NULL))
+		if (!(st->careful_batch ? pgconn_query(&st->c, UPDATE_POSITION, 5, params, NULL)
+								: pgpipe_send(&st->pipe, UPDATE_POSITION, 5, params)))
 			return false;
 	}
-	if (!pgconn_exec(&st->c, "COMMIT"))
+	/* Nothing is committed before every answer says the batch did what it should. */
+	if (!settle(st) || !pgconn_exec(&st->c, "COMMIT"))
 		return false;
 	st->pg_open = false;
+	st->careful_batch = false;
+	forget_batch(st);
 	if (st->last_file[0])
 	{
 		snprintf(st->applied_file, sizeof(st->applied_file), "%s", st->last_file);
@@ -260,10 +344,22 @@ drop_partial(apply_state *st)
 {
 	if (!st->in_trx)
 		return true;
+	if (st->skipping)
+	{
+		st->in_trx = false;
+		forget_events(st);
+		return true;
+	}
+	/* Without a savepoint, the batch goes again carefully, where one is set. */
+	if (!st->careful_batch && st->nevents > 0)
+		return refuse_batch(st);
+	if (!st->careful_batch)
+	{
+		st->in_trx = false;
+		return true;
+	}
 	st->in_trx = false;
 	forget_events(st);
-	if (st->skipping)
-		return true;
 	return pgconn_exec(&st->c, "ROLLBACK TO SAVEPOINT cham_trx");
 }
 
@@ -386,9 +482,10 @@ statement_for(apply_state *st, const char *kind, const apply_table *t, json_obje
 	p->key = sbuf_detach(&id, NULL);
 	snprintf(p->name, sizeof(p->name), "cham_%d", st->nstmts);
 	p->nparams = n;
-	if (!pgconn_prepare(&st->c, p->name, sql.data, n))
+	/* A refusal (a column the target lacks) is the row's, and is found like any other. */
+	if (!(st->careful_batch ? pgconn_prepare(&st->c, p->name, sql.data, n)
+							: pgpipe_prepare(&st->pipe, p->name, sql.data, n)))
 	{
-		log_error("could not prepare a statement for \"%s.%s\": %s", t->pg_schema, t->pg_table, pgconn_error(&st->c));
 		free(p->key);
 		sbuf_release(&sql);
 		return NULL;
@@ -445,7 +542,13 @@ apply_row(apply_state *st, json_object *e, const apply_table *t, char *error, si
 		key = NULL;
 	p = statement_for(st, kind, t, newv, oldv, key);
 	if (p == NULL)
-		return false;
+	{
+		if (pgconn_is_broken(&st->c) || st->pipe.broken)
+			return false;
+		snprintf(error, error_size, "%s", pgconn_error(&st->c));
+		memcpy(sqlstate, st->c.sqlstate, 6);
+		return true;
+	}
 	params = xcalloc((size_t) (p->nparams ? p->nparams : 1), sizeof(char *));
 	if (newv)
 		collect_params(newv, NULL, params, &n, &nul_column);
@@ -462,6 +565,13 @@ apply_row(apply_state *st, json_object *e, const apply_table *t, char *error, si
 		strcpy(sqlstate, "22021");
 		free(params);
 		return true;
+	}
+	if (!st->careful_batch)
+	{
+		/* Its answer is checked when the batch is. */
+		ok = pgpipe_send_prepared(&st->pipe, p->name, p->nparams, params, 1);
+		free(params);
+		return ok;
 	}
 	ok = pgconn_exec_prepared(&st->c, p->name, p->nparams, params, &affected);
 	free(params);
@@ -504,15 +614,26 @@ static bool
 on_row(apply_state *st, json_object *e, bool replay)
 {
 	const char *schema = get_str(e, "s"), *table = get_str(e, "t");
-	const apply_table *t = schema && table ? find_table(st, schema, table) : NULL;
+	const apply_table *t = NULL;
 	char error[1024] = "";
 	char sqlstate[6] = "";
 
+	if (schema && table && !find_table(st, schema, table, &t))
+		return false;
 	if (t == NULL)
 		return true; /* not a replicated table */
 	/* A table loaded later than this transaction has its changes in its data already. */
 	if (t->file[0] && stream_position_compare(st->trx_file, st->trx_pos, t->file, t->pos) < 0)
 		return true;
+	if (!st->careful_batch)
+	{
+		if (!apply_row(st, e, t, error, sizeof(error), sqlstate))
+			return false;
+		if (error[0] || pgpipe_refused(&st->pipe))
+			return refuse_batch(st);
+		st->rows++;
+		return true;
+	}
 	if (st->careful && !pgconn_exec(&st->c, "SAVEPOINT cham_row"))
 		return false;
 	if (!apply_row(st, e, t, error, sizeof(error), sqlstate))
@@ -553,9 +674,11 @@ on_begin(apply_state *st, json_object *e)
 		return true;
 	if (!pg_begin(st))
 		return false;
+	if (!st->careful_batch)
+		return true;
 	/*
 	 * The last transaction's savepoint is released here, with the new one set,
-	 * in one round trip: apply is bound by round trips, not by work.
+	 * in one round trip.
 	 */
 	if (!pgconn_exec(&st->c, st->savepoint_open ? "RELEASE SAVEPOINT cham_trx; SAVEPOINT cham_trx"
 												: "SAVEPOINT cham_trx"))
@@ -635,7 +758,7 @@ on_ddl(apply_state *st, json_object *e, bool *stop)
 		return false;
 	if (stream_position_compare(file, pos, st->applied_file, st->applied_pos) <= 0)
 		return true;
-	if (sql == NULL || !pg_begin(st))
+	if (sql == NULL || !pg_begin(st) || !settle(st))
 		return false;
 	r = ddl_translate(sql, strlen(sql), schema, map_schema, st, &pgsql, &why);
 	if (r == DDL_TRANSLATED)
@@ -679,9 +802,7 @@ on_ddl(apply_state *st, json_object *e, bool *stop)
 	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", get_str(e, "gtid") ? get_str(e, "gtid") : "");
 	st->last_ts = json_object_object_get_ex(e, "ts", &ts) ? json_object_get_int64(ts) : 0;
 	/* Statements prepared for the old shape of a table would fail now. */
-	for (int i = 0; i < st->nstmts; i++)
-		free(st->stmts[i].key);
-	st->nstmts = 0;
+	forget_statements(st);
 	return pgconn_exec(&st->c, "DEALLOCATE ALL") && pg_commit(st);
 }
 
@@ -701,13 +822,37 @@ release(apply_state *st)
 		free(st->tables[i].file);
 	}
 	free(st->tables);
-	for (int i = 0; i < st->nstmts; i++)
-		free(st->stmts[i].key);
+	forget_statements(st);
 	free(st->stmts);
+	pgpipe_release(&st->pipe);
 	pgconn_close(&st->c);
 }
 
-/* Applies one event; the ones since the last commit to PostgreSQL are kept, to go again after a reconnection. */
+/*
+ * A heartbeat: the source is quiet. Its position and time are recorded, so
+ * that the lag reads right while nothing happens.
+ */
+static bool
+on_heartbeat(apply_state *st, json_object *e)
+{
+	char file[256];
+	uint64_t pos;
+	json_object *ts;
+
+	if (st->in_trx || !parse_pos(get_str(e, "pos"), file, sizeof(file), &pos) ||
+		stream_position_compare(file, pos, st->applied_file, st->applied_pos) < 0 ||
+		(st->last_file[0] && stream_position_compare(file, pos, st->last_file, st->last_pos) < 0))
+		return true;
+	if (!pg_begin(st))
+		return false;
+	snprintf(st->last_file, sizeof(st->last_file), "%s", file);
+	st->last_pos = pos;
+	st->last_gtid[0] = '\0'; /* the stored one stays */
+	st->last_ts = json_object_object_get_ex(e, "ts", &ts) ? json_object_get_int64(ts) : 0;
+	return pg_commit(st);
+}
+
+/* Applies one event; the ones since the last commit to PostgreSQL are kept, to go again if need be. */
 static bool
 dispatch(apply_state *st, json_object *e, bool *stop)
 {
@@ -733,9 +878,11 @@ dispatch(apply_state *st, json_object *e, bool *stop)
 	}
 	else if (strcmp(k, "ddl") == 0)
 		ok = on_ddl(st, e, stop);
+	else if (strcmp(k, "heartbeat") == 0)
+		ok = on_heartbeat(st, e);
 	else if (strcmp(k, "hello") == 0)
 		ok = drop_partial(st);
-	/* heartbeat and kinds this version does not know are skipped (DESIGN.md) */
+	/* kinds this version does not know are skipped (DESIGN.md) */
 	if (!ok)
 		return false;
 	/* Kept once applied: a failed event is retried by the caller, not replayed. */
@@ -753,123 +900,185 @@ dispatch(apply_state *st, json_object *e, bool *stop)
 	return true;
 }
 
-/*
- * After the connection to PostgreSQL is lost: connects again (with backoff),
- * reads the stored position, and applies again the events since the last
- * commit, which the server rolled back. The caller then retries its event.
- */
-static bool
-reconnect(apply_state *st, int attempt)
+typedef enum step
 {
-	unsigned int delay_ms = 250u << (attempt < 5 ? attempt : 5);
+	STEP_EVENT, /* an event of the stream */
+	STEP_IDLE,	/* the stream is quiet: what is pending is committed */
+	STEP_END,	/* the end of the stream: a transaction without its commit goes away */
+} step;
+
+static bool
+run_step(apply_state *st, step what, json_object *e, bool *stop)
+{
+	switch (what)
+	{
+		case STEP_EVENT:
+			return dispatch(st, e, stop);
+		case STEP_IDLE:
+			return st->in_trx || pg_commit(st);
+		case STEP_END:
+			return drop_partial(st) && pg_commit(st);
+	}
+	return false;
+}
+
+static bool run_step_again(apply_state *st, step what, json_object *e, bool *stop);
+
+/* The events since the last commit, which were rolled back, applied again. */
+static bool
+replay_batch(apply_state *st)
+{
 	json_object **replay = st->batch;
 	int nreplay = st->nbatch;
 	bool ok = true;
 	bool stop = false;
 
-	log_warning("the connection to PostgreSQL was lost: reconnecting in %u ms", delay_ms);
-	usleep(delay_ms * 1000);
-	pgconn_close(&st->c);
-	st->pg_open = false;
-	st->in_trx = false;
-	forget_events(st);
-	for (int i = 0; i < st->nstmts; i++)
-		free(st->stmts[i].key);
-	st->nstmts = 0;
-	st->last_file[0] = '\0';
 	st->batch = NULL;
 	st->nbatch = st->batch_cap = 0;
-	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !reload_position(st))
-		ok = false;
 	for (int i = 0; ok && i < nreplay; i++)
-		ok = dispatch(st, replay[i], &stop);
+		ok = run_step_again(st, STEP_EVENT, replay[i], &stop);
 	for (int i = 0; i < nreplay; i++)
 		json_object_put(replay[i]);
 	free(replay);
-	if (ok)
-		log_info("reconnected; applying from %s:%" PRIu64, st->applied_file, st->applied_pos);
 	return ok;
+}
+
+/*
+ * After the connection to PostgreSQL is lost: connects again (with backoff),
+ * reads the stored position, and applies again the events since the last
+ * commit, which the server rolled back. The caller then retries its step.
+ */
+static bool
+reconnect(apply_state *st, int attempt)
+{
+	unsigned int delay_ms = 250u << (attempt < 5 ? attempt : 5);
+
+	log_warning("the connection to PostgreSQL was lost: reconnecting in %u ms", delay_ms);
+	usleep(delay_ms * 1000);
+	pgconn_close(&st->c);
+	pgpipe_reset(&st->pipe);
+	if (st->pg_open)
+	{
+		st->rows = st->counted[0], st->discarded = st->counted[1];
+		st->transactions = st->counted[2], st->skipped_ddl = st->counted[3];
+	}
+	st->pg_open = st->in_trx = st->batch_failed = false;
+	forget_events(st);
+	forget_statements(st);
+	st->last_file[0] = '\0';
+	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !reload_position(st) ||
+		!replay_batch(st))
+		return false;
+	log_info("reconnected; applying from %s:%" PRIu64, st->applied_file, st->applied_pos);
+	return true;
+}
+
+/*
+ * Runs a step; when it fails for a reason that passes, the batch goes again
+ * (carefully after a refused row, or over a new connection), then the step.
+ */
+static bool
+run_step_again(apply_state *st, step what, json_object *e, bool *stop)
+{
+	bool ok = run_step(st, what, e, stop);
+	int attempt = 0;
+
+	while (!ok)
+	{
+		if (st->batch_failed)
+		{
+			st->batch_failed = false;
+			st->careful_batch = true;
+			ok = replay_batch(st) && run_step(st, what, e, stop);
+		}
+		else if ((pgconn_is_broken(&st->c) || st->pipe.broken) && attempt < RECONNECT_ATTEMPTS &&
+				 !(st->opt->interrupted && *st->opt->interrupted))
+			ok = reconnect(st, attempt++) && run_step(st, what, e, stop);
+		else
+			return false;
+	}
+	return true;
 }
 
 apply_status
 apply_run(const apply_options *opt)
 {
 	apply_state st;
-	FILE *in = stdin;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	int fd = 0;
+	linereader in;
+	char *line;
+	size_t len;
+	int got;
 	apply_status status = APPLY_FAILED;
 	json_tokener *tok = json_tokener_new();
 	bool stop = false;
 
 	memset(&st, 0, sizeof(st));
 	st.opt = opt;
-	if (opt->input && (in = fopen(opt->input, "r")) == NULL)
+	pgpipe_init(&st.pipe, &st.c);
+	if (opt->input && (fd = open(opt->input, O_RDONLY | O_CLOEXEC)) < 0)
 	{
 		log_error("could not open file \"%s\": %s", opt->input, strerror(errno));
 		json_tokener_free(tok);
 		return APPLY_BAD_INPUT;
 	}
+	linereader_init(&in, fd, opt->interrupted);
 	if (!pgconn_open(&st.c, opt->target, opt->target_password, 3) || !statedb_ensure(&st.c) || !load_state(&st))
 	{
 		status = pgconn_failure_is_users(&st.c) || st.applied_file[0] == '\0' ? APPLY_BAD_INPUT : APPLY_FAILED;
 		goto out;
 	}
 	log_info("applying from %s:%" PRIu64 " for source \"%s\"", st.applied_file, st.applied_pos, opt->source_name);
-	while (!stop && (len = getline(&line, &cap, in)) > 0)
+	while (!stop)
 	{
 		json_object *e;
 		const char *k;
-		bool ok = true;
 
+		/* A writer that is quiet: what is applied is committed now, not when more comes. */
+		if (!linereader_ready(&in) && !run_step_again(&st, STEP_IDLE, NULL, &stop))
+			goto out;
+		if ((got = linereader_next(&in, &line, &len)) == 0)
+			break;
+		if (got < 0)
+		{
+			if (errno == EINTR && !(opt->interrupted && *opt->interrupted))
+				continue;
+			if (errno == EINTR)
+				break;
+			log_error("could not read the stream: %s", strerror(errno));
+			goto out;
+		}
 		st.line++;
 		json_tokener_reset(tok);
-		e = json_tokener_parse_ex(tok, line, (int) len);
+		e = len > INT32_MAX ? NULL : json_tokener_parse_ex(tok, line, (int) len);
 		k = e && json_object_is_type(e, json_type_object) ? get_str(e, "k") : NULL;
-		if (k == NULL)
+		if (k == NULL || (!st.in_trx && (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 ||
+										 strcmp(k, "delete") == 0)))
 		{
-			log_error("line %" PRIu64 " of the stream is not an event: %s", st.line,
-					  e ? "no \"k\"" : json_tokener_error_desc(json_tokener_get_error(tok)));
+			if (k)
+				log_error("line %" PRIu64 " of the stream is a row event outside a transaction", st.line);
+			else
+				log_error("line %" PRIu64 " of the stream is not an event: %s", st.line,
+						  e					? "no \"k\""
+						  : len > INT32_MAX ? "too long"
+											: json_tokener_error_desc(json_tokener_get_error(tok)));
 			json_object_put(e);
 			/* Nothing of its transaction is applied; the transactions before it are. */
-			if (drop_partial(&st) && pg_commit(&st))
+			if (run_step_again(&st, STEP_END, NULL, &stop))
 				status = APPLY_BAD_INPUT;
 			goto out;
 		}
-		if (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0)
+		if (!run_step_again(&st, STEP_EVENT, e, &stop))
 		{
-			if (!st.in_trx)
-			{
-				log_error("line %" PRIu64 " of the stream is a row event outside a transaction", st.line);
-				json_object_put(e);
-				if (pg_commit(&st))
-					status = APPLY_BAD_INPUT;
-				goto out;
-			}
-		}
-		ok = dispatch(&st, e, &stop);
-		/* A lost connection: reconnect, apply again what was not committed, then this event. */
-		for (int attempt = 0; !ok && attempt < RECONNECT_ATTEMPTS && pgconn_is_broken(&st.c) &&
-							  !(opt->interrupted && *opt->interrupted);
-			 attempt++)
-			ok = reconnect(&st, attempt) && dispatch(&st, e, &stop);
-		/* heartbeat and kinds this version does not know are skipped (DESIGN.md) */
-		json_object_put(e);
-		if (!ok)
-		{
+			json_object_put(e);
 			log_error("could not apply line %" PRIu64 " of the stream", st.line);
 			goto out;
 		}
+		json_object_put(e);
 		if (opt->interrupted && *opt->interrupted && !st.in_trx)
 			break;
 	}
-	if (ferror(in))
-	{
-		log_error("could not read the stream: %s", strerror(errno));
-		goto out;
-	}
-	if (!drop_partial(&st) || !pg_commit(&st))
+	if (!run_step_again(&st, STEP_END, NULL, &stop))
 		goto out;
 	log_info("applied %" PRIu64 " transactions, %" PRIu64 " rows; %" PRIu64 " rows discarded, %" PRIu64
 			 " DDL skipped; at %s:%" PRIu64,
@@ -877,10 +1086,10 @@ apply_run(const apply_options *opt)
 	status = stop ? APPLY_FAILED : st.discarded ? APPLY_DISCARDED
 												: APPLY_OK;
 out:
-	free(line);
 	json_tokener_free(tok);
-	if (in && in != stdin)
-		fclose(in);
+	linereader_release(&in);
+	if (fd > 0)
+		close(fd);
 	release(&st);
 	return status;
 }

@@ -2,6 +2,7 @@
 #include "myrepl.h"
 
 #include <mysql.h>
+#include <mysqld_error.h>
 #include <mariadb_rpl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,16 @@ myrepl_next(myrepl *r, const uint8_t **buf, size_t *len)
 		r->conn.last_errno = err;
 		r->conn.failure = (err == 2013 || err == 2006 || err == 2002 || err == 2003) ? MYCONN_FAIL_UNREACHABLE
 																					 : MYCONN_FAIL_OTHER;
+		/*
+		 * Our own previous session, stopped a moment ago, whose dump thread the
+		 * server has not noticed gone yet: it will, so this passes too.
+		 */
+		if (err == ER_SLAVE_SAME_ID)
+		{
+			r->conn.failure = MYCONN_FAIL_UNREACHABLE;
+			log_warning("the source still serves a previous session with our server id: %s", mysql_error(r->conn.mysql));
+			return -1;
+		}
 		log_error("reading the binlog of \"%s\" failed: %s", r->conn.description,
 				  err ? mysql_error(r->conn.mysql) : mariadb_rpl_error(r->rpl));
 		return -1;

@@ -41,8 +41,8 @@ pgconn_describe_conninfo(const char *conninfo)
 	return out;
 }
 
-static void
-set_error(pgconn *c, const PGresult *res)
+void
+pgconn_set_error(pgconn *c, const PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -108,7 +108,7 @@ pgconn_open(pgconn *c, const char *conninfo, const char *password, int retries)
 		c->conn = PQconnectdbParams(keys, vals, 1);
 		if (c->conn && PQstatus(c->conn) == CONNECTION_OK)
 			break;
-		set_error(c, NULL);
+		pgconn_set_error(c, NULL);
 		/*
 		 * A refused password or a missing database will not fix itself; they
 		 * get the SQLSTATE the server sent, which libpq keeps only as text.
@@ -178,7 +178,7 @@ run(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 	{
-		set_error(c, res);
+		pgconn_set_error(c, res);
 		if (!quiet)
 			log_failure(c, sql, res);
 		PQclear(res);
@@ -224,7 +224,7 @@ pgconn_prepare(pgconn *c, const char *name, const char *sql, int nparams)
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!ok)
-		set_error(c, res);
+		pgconn_set_error(c, res);
 	PQclear(res);
 	return ok;
 }
@@ -239,7 +239,7 @@ pgconn_exec_prepared(pgconn *c, const char *name, int nparams, const char *const
 	if (ok)
 		*affected = strtol(PQcmdTuples(res), NULL, 10);
 	else
-		set_error(c, res);
+		pgconn_set_error(c, res);
 	PQclear(res);
 	return ok;
 }
@@ -251,7 +251,7 @@ pgconn_copy_begin(pgconn *c, const char *sql)
 
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 	{
-		set_error(c, res);
+		pgconn_set_error(c, res);
 		PQclear(res);
 		return false;
 	}
@@ -269,7 +269,7 @@ pgconn_copy_data(pgconn *c, const char *data, size_t len)
 
 		if (PQputCopyData(c->conn, data, piece) != 1)
 		{
-			set_error(c, NULL);
+			pgconn_set_error(c, NULL);
 			return false;
 		}
 		data += piece;
@@ -286,7 +286,7 @@ pgconn_copy_end(pgconn *c, const char *abort_reason)
 
 	if (PQputCopyEnd(c->conn, abort_reason) != 1)
 	{
-		set_error(c, NULL);
+		pgconn_set_error(c, NULL);
 		ok = false;
 	}
 	/* Drain every result: the COPY's own, then the NULL that ends the command. */
@@ -295,7 +295,7 @@ pgconn_copy_end(pgconn *c, const char *abort_reason)
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		{
 			if (ok)
-				set_error(c, res);
+				pgconn_set_error(c, res);
 			ok = false;
 		}
 		PQclear(res);

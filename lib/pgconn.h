@@ -66,6 +66,9 @@ bool pgconn_copy_data(pgconn *c, const char *data, size_t len);
  */
 bool pgconn_copy_end(pgconn *c, const char *abort_reason);
 
+/* Records res's failure (or the connection's, when res is NULL) as the last one. */
+void pgconn_set_error(pgconn *c, const PGresult *res);
+
 /* The primary message of the last failure. */
 const char *pgconn_error(const pgconn *c);
 

@@ -243,6 +243,6 @@ statedb_source_loaded(pgconn *c, const char *source, const char *binlog_file,
 						"SELECT source_name, $2, $3::bigint, $4, $5::timestamptz FROM s "
 						"ON CONFLICT (source_name) DO UPDATE SET binlog_file = EXCLUDED.binlog_file, "
 						"binlog_pos = EXCLUDED.binlog_pos, gtid = EXCLUDED.gtid, event_time = EXCLUDED.event_time, "
-						"applied_at = now()",
+						"applied_at = clock_timestamp()",
 						5, params, NULL);
 }

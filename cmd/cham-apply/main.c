@@ -77,6 +77,7 @@ main(int argc, char **argv)
 	const cham_source *src = NULL;
 	int c, rc = EXIT_CHAM_BAD_INPUT;
 	long batch = 0;
+	struct sigaction sa;
 
 	log_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "c:t:i:vqVh", long_options, NULL)) != -1)
@@ -152,8 +153,12 @@ main(int argc, char **argv)
 	}
 	opt.batch_size = batch ? (int) batch : DEFAULT_BATCH;
 	opt.interrupted = &interrupted;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* Without SA_RESTART: a read waiting on a quiet stream returns, and the batch is committed. */
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
 	switch (apply_run(&opt))
 	{
