@@ -57,7 +57,11 @@ typedef struct apply_state
 	int nstmts;
 	char applied_file[256]; /* the stored position: everything up to it is applied */
 	uint64_t applied_pos;
-	bool pg_open; /* a PostgreSQL transaction is open */
+	uint64_t server_id;	 /* the source's, as the load recorded it; 0 unknown */
+	char seen_file[256]; /* the last position the input gave (applied or skipped) */
+	uint64_t seen_pos;
+	bool bad_input; /* the input cannot be applied: the caller stops with exit 2 */
+	bool pg_open;	/* a PostgreSQL transaction is open */
 	/*
 	 * Statements are sent without waiting for their answers (pipeline mode),
 	 * and savepoints are not set. When a row is refused, the whole batch is
@@ -192,6 +196,11 @@ load_state(apply_state *st)
 
 	if (!reload_position(st))
 		return false;
+	if (!pgconn_query(&st->c, "SELECT coalesce(server_id, 0) FROM sch_chameleon.sources WHERE source_name = $1", 1,
+					  params, &res))
+		return false;
+	st->server_id = PQntuples(res) == 1 ? strtoull(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
 	if (!pgconn_query(&st->c, "SELECT source_schema, source_table, pg_schema, pg_table, coalesce(binlog_file, ''), "
 							  "coalesce(binlog_pos, 0) FROM sch_chameleon.tables WHERE source_name = $1",
 					  1, params, &res))
@@ -595,8 +604,8 @@ discard(apply_state *st, json_object *e, const apply_table *t, const char *error
 	const char *json = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN);
 	bool ok;
 
-	log_warning("line %" PRIu64 ": a %s of \"%s.%s\" was not applied and is kept in %s.discarded_rows: %s", st->line,
-				get_str(e, "k"), t->pg_schema, t->pg_table, STATEDB_SCHEMA, error);
+	log_warning("line %" PRIu64 ": %s %s of \"%s.%s\" was not applied and is kept in %s.discarded_rows: %s", st->line,
+				strchr("aeiou", get_str(e, "k")[0]) ? "an" : "a", get_str(e, "k"), t->pg_schema, t->pg_table, STATEDB_SCHEMA, error);
 	/* jsonb has no NUL: the event is kept as bytes too. */
 	ok = statedb_discard_row(&st->c, st->opt->source_name, t->schema, t->table, t->pg_schema, t->pg_table,
 							 get_str(e, "k"), strstr(json, "\\u0000") ? NULL : json, json, strlen(json), error,
@@ -737,6 +746,18 @@ log_ddl(apply_state *st, const char *file, uint64_t pos, json_object *e, const c
 						9, params, NULL);
 }
 
+/* The translator's "-- warning: " lines are for the user to act on: logged. */
+static void
+warn_translation(const apply_state *st, const char *pgsql)
+{
+	static const char mark[] = "-- warning: ";
+
+	for (const char *l = pgsql; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, mark, sizeof(mark) - 1) == 0)
+			log_warning("line %" PRIu64 ": %.*s", st->line, (int) strcspn(l + sizeof(mark) - 1, "\n"),
+						l + sizeof(mark) - 1);
+}
+
 /*
  * A DDL statement: translated with the dump's type mapping and applied in
  * its own savepoint, or recorded as not applied with the reason. Either way
@@ -765,7 +786,10 @@ on_ddl(apply_state *st, json_object *e, bool *stop)
 	{
 		ok = pgconn_exec(&st->c, "SAVEPOINT cham_ddl");
 		if (ok && pgconn_try_exec(&st->c, pgsql.data))
+		{
 			ok = pgconn_exec(&st->c, "RELEASE SAVEPOINT cham_ddl") && log_ddl(st, file, pos, e, pgsql.data, true, NULL);
+			warn_translation(st, pgsql.data);
+		}
 		else if (ok)
 		{
 			char *error = xstrdup(pgconn_error(&st->c));
@@ -852,6 +876,44 @@ on_heartbeat(apply_state *st, json_object *e)
 	return pg_commit(st);
 }
 
+/*
+ * hello: where the stream comes from. One from another server than the one
+ * loaded, or one that starts after the last position known (the changes
+ * between would be missing), is refused before anything of it is applied.
+ */
+static bool
+on_hello(apply_state *st, json_object *e)
+{
+	json_object *v;
+	char file[256];
+	uint64_t pos;
+	const char *ref_file = st->seen_file[0] ? st->seen_file : st->applied_file;
+	uint64_t ref_pos = st->seen_file[0] ? st->seen_pos : st->applied_pos;
+
+	if (!drop_partial(st))
+		return false;
+	if (st->server_id && json_object_object_get_ex(e, "server_id", &v) &&
+		(uint64_t) json_object_get_int64(v) != st->server_id)
+	{
+		log_error("line %" PRIu64 ": the stream comes from the server with server_id %" PRId64 ", but source \"%s\" "
+				  "was loaded from server_id %" PRIu64 ": another source? (--source-name names the one to apply to)",
+				  st->line, json_object_get_int64(v), st->opt->source_name, st->server_id);
+		st->bad_input = true;
+		return false;
+	}
+	if (parse_pos(get_str(e, "start"), file, sizeof(file), &pos) &&
+		stream_position_compare(file, pos, ref_file, ref_pos) > 0)
+	{
+		log_error("line %" PRIu64 ": the stream starts at %s:%" PRIu64 ", after %s:%" PRIu64 ", the last position "
+				  "applied or read: the changes between would be missing",
+				  st->line, file, pos, ref_file, ref_pos);
+		log_detail(LOG_LEVEL_ERROR, "start cham-stream with --from-target, which starts where the target is");
+		st->bad_input = true;
+		return false;
+	}
+	return true;
+}
+
 /* Applies one event; the ones since the last commit to PostgreSQL are kept, to go again if need be. */
 static bool
 dispatch(apply_state *st, json_object *e, bool *stop)
@@ -881,10 +943,13 @@ dispatch(apply_state *st, json_object *e, bool *stop)
 	else if (strcmp(k, "heartbeat") == 0)
 		ok = on_heartbeat(st, e);
 	else if (strcmp(k, "hello") == 0)
-		ok = drop_partial(st);
+		ok = on_hello(st, e);
 	/* kinds this version does not know are skipped (DESIGN.md) */
 	if (!ok)
 		return false;
+	if ((strcmp(k, "commit") == 0 || strcmp(k, "ddl") == 0 || strcmp(k, "heartbeat") == 0) &&
+		!parse_pos(get_str(e, "pos"), st->seen_file, sizeof(st->seen_file), &st->seen_pos))
+		st->seen_file[0] = '\0';
 	/* Kept once applied: a failed event is retried by the caller, not replayed. */
 	if (!st->pg_open)
 		forget_batch(st);
@@ -1071,6 +1136,14 @@ apply_run(const apply_options *opt)
 		if (!run_step_again(&st, STEP_EVENT, e, &stop))
 		{
 			json_object_put(e);
+			if (st.bad_input)
+			{
+				/* The transactions before it are kept. */
+				st.bad_input = false;
+				if (run_step_again(&st, STEP_END, NULL, &stop))
+					status = APPLY_BAD_INPUT;
+				goto out;
+			}
 			log_error("could not apply line %" PRIu64 " of the stream", st.line);
 			goto out;
 		}

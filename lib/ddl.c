@@ -1,6 +1,7 @@
 /* ddl.c: MySQL DDL statements (as the binlog gives them) translated to PostgreSQL. */
 #include "ddl.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -460,6 +461,8 @@ alter_prefix(parser *p, const qname *q)
 	sbuf_addch(p->out, ' ');
 }
 
+static void put_rename_derived(parser *p, const qname *t, const char *old, const qname *like);
+
 static void
 put_index_name(parser *p, const qname *q, const char *index)
 {
@@ -506,8 +509,9 @@ typedef struct coldef
 	bool unique;
 	bool has_comment;
 	sbuf comment;
-	bool moved; /* FIRST or AFTER */
-	sbuf check; /* ENUM and SET: the labels' check, as pre-data.sql writes it; empty otherwise */
+	bool moved;		/* FIRST or AFTER */
+	bool generated; /* GENERATED ALWAYS AS: a plain column in PostgreSQL */
+	sbuf check;		/* ENUM and SET: the labels' check, as pre-data.sql writes it; empty otherwise */
 } coldef;
 
 static void
@@ -657,6 +661,65 @@ parse_default(parser *p, sbuf *d, bool *is_null)
 }
 
 /* After the name: the type and attributes, up to ',' or ')' or the end. */
+/*
+ * GENERATED ALWAYS AS (expr) [VIRTUAL | STORED | PERSISTENT]: as in the dump,
+ * a plain column whose values the stream carries, the expression kept in its
+ * comment. PostgreSQL cannot compute MySQL's expressions (nor VIRTUAL ones).
+ */
+static bool
+parse_generated(parser *p, coldef *c)
+{
+	sbuf expr = SBUF_INIT;
+	const char *kind = "VIRTUAL";
+	int depth = 0;
+	bool ok = true;
+
+	if (accept(p, "generated") && !expect_kw(p, "always"))
+		return false;
+	if (!expect_kw(p, "as") || !accept_punct(p, '('))
+		return fail(p, "expected AS (expression) for generated column \"%s\"", c->name);
+	for (;;)
+	{
+		tok *t = peek(p, 0);
+
+		if (t->kind == TK_END)
+		{
+			ok = fail(p, "unterminated expression of generated column \"%s\"", c->name);
+			break;
+		}
+		p->i++;
+		if (is_punct(t, ')') && depth-- == 0)
+			break;
+		if (is_punct(t, '('))
+			depth++;
+		if (expr.len && !is_punct(t, ')') && !is_punct(t, ',') && expr.data[expr.len - 1] != '(' &&
+			!(is_punct(t, '(') && (isalnum((unsigned char) expr.data[expr.len - 1]) || expr.data[expr.len - 1] == '_')))
+			sbuf_addch(&expr, ' ');
+		if (t->kind == TK_STRING)
+			sbuf_addf(&expr, "'%s'", t->val);
+		else if (t->kind == TK_QIDENT)
+			sbuf_addf(&expr, "`%s`", t->val);
+		else if (t->kind == TK_DQUOTE)
+			sbuf_addf(&expr, "\"%s\"", t->val);
+		else
+			sbuf_addstr(&expr, t->val);
+	}
+	if (ok)
+	{
+		if (accept(p, "stored") || accept(p, "persistent"))
+			kind = "STORED";
+		else
+			accept(p, "virtual");
+		if (c->comment.len)
+			sbuf_addch(&c->comment, ' ');
+		sbuf_addf(&c->comment, "[MySQL: GENERATED ALWAYS AS (%s) %s; the values are replicated]", expr.data, kind);
+		c->has_comment = true;
+		c->generated = true;
+	}
+	sbuf_release(&expr);
+	return ok;
+}
+
 static bool
 parse_coldef(parser *p, const qname *q, coldef *c)
 {
@@ -721,8 +784,16 @@ parse_coldef(parser *p, const qname *q, coldef *c)
 			t = peek(p, 0);
 			if (t->kind != TK_STRING && t->kind != TK_DQUOTE)
 				return fail(p, "expected a string after COMMENT");
-			sbuf_reset(&c->comment);
-			sbuf_addstr(&c->comment, t->val);
+			{
+				/* Before a generated column's note, if there is one already. */
+				char *note = c->comment.len ? xstrdup(c->comment.data) : NULL;
+
+				sbuf_reset(&c->comment);
+				sbuf_addstr(&c->comment, t->val);
+				if (note)
+					sbuf_addf(&c->comment, " %s", note);
+				free(note);
+			}
 			c->has_comment = true;
 			p->i++;
 		}
@@ -759,7 +830,10 @@ parse_coldef(parser *p, const qname *q, coldef *c)
 			c->moved = true;
 		}
 		else if (is_kw(t, "generated") || is_kw(t, "as"))
-			return fail(p, "generated columns are not translated");
+		{
+			if (!parse_generated(p, c))
+				return false;
+		}
 		else if (is_kw(t, "check") || is_kw(t, "references") || is_kw(t, "constraint"))
 			return fail(p, "column %s is not translated", t->val);
 		else
@@ -992,6 +1066,7 @@ create_table(parser *p, bool if_not_exists)
 		put_table(p, &like);
 		sbuf_addstr(p->out, " INCLUDING ALL)");
 		end_stmt(p);
+		put_rename_derived(p, &q, like.name, &like);
 		ok = true;
 		goto done;
 	}
@@ -1129,6 +1204,65 @@ done:
 	return ok;
 }
 
+/*
+ * Index and check names carry their table's name (<table>_<index>, as the
+ * load makes them), so that later DDL finds them by MySQL's names. After the
+ * table t got its name from another table (old, a rename or LIKE), the names
+ * that begin with old's are made to begin with t's. LIKE copies indexes
+ * under names PostgreSQL chooses: each is matched to old's index of the same
+ * definition. A DO block, quoted as one literal, so no name can break out.
+ */
+static void
+put_rename_derived(parser *p, const qname *t, const char *old, const qname *like)
+{
+	sbuf body = SBUF_INIT, tab = SBUF_INIT, oldp = SBUF_INIT, newp = SBUF_INIT;
+	char *prefix = xasprintf("%s_", old), *newprefix = xasprintf("%s_", t->name);
+
+	quote_pg_qualified(&tab, t->schema, t->name);
+	quote_pg_literal(&oldp, prefix, strlen(prefix));
+	quote_pg_literal(&newp, newprefix, strlen(newprefix));
+	sbuf_addstr(&body, "DECLARE r record; t regclass := ");
+	quote_pg_literal(&body, tab.data, tab.len);
+	sbuf_addstr(&body, "; BEGIN FOR r IN ");
+	if (like)
+	{
+		sbuf from = SBUF_INIT;
+
+		quote_pg_qualified(&from, like->schema, like->name);
+		/* Equal definitions are told apart by their order, which LIKE keeps. */
+		sbuf_addstr(&body, "WITH d AS (SELECT i.indrelid AS rel, c.relname AS name, row_number() OVER (PARTITION BY i.indrelid, "
+						   "i.indkey::text, i.indclass::text, i.indisunique, i.indisprimary, pg_get_expr(i.indexprs, i.indrelid), "
+						   "pg_get_expr(i.indpred, i.indrelid) ORDER BY c.oid) AS nth, i.indkey::text AS k, i.indclass::text AS cl, "
+						   "i.indisunique AS u, i.indisprimary AS pk, coalesce(pg_get_expr(i.indexprs, i.indrelid), '') AS e, "
+						   "coalesce(pg_get_expr(i.indpred, i.indrelid), '') AS w FROM pg_index i JOIN pg_class c ON c.oid = "
+						   "i.indexrelid) SELECT n.name, o.name AS was FROM d n JOIN d o USING (nth, k, cl, u, pk, e, w) WHERE "
+						   "n.rel = t AND o.rel = ");
+		quote_pg_literal(&body, from.data, from.len);
+		sbuf_addf(&body, "::regclass AND NOT n.pk AND left(o.name, length(%s)) = %s", oldp.data, oldp.data);
+		sbuf_release(&from);
+	}
+	else
+		sbuf_addf(&body, "SELECT c.relname AS name, c.relname AS was FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+						 "WHERE i.indrelid = t AND left(c.relname, length(%s)) = %s",
+				  oldp.data, oldp.data);
+	sbuf_addf(&body, " LOOP EXECUTE format('ALTER INDEX %%I.%%I RENAME TO %%I', ");
+	quote_pg_literal(&body, t->schema, strlen(t->schema));
+	sbuf_addf(&body, ", r.name, %s || substr(r.was, length(%s) + 1)); END LOOP; ", newp.data, oldp.data);
+	sbuf_addf(&body, "FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = t AND contype = 'c' AND left(conname, "
+					 "length(%s)) = %s LOOP EXECUTE format('ALTER TABLE %%s RENAME CONSTRAINT %%I TO %%I', t, r.conname, "
+					 "%s || substr(r.conname, length(%s) + 1)); END LOOP; END",
+			  oldp.data, oldp.data, newp.data, oldp.data);
+	sbuf_addstr(p->out, "DO ");
+	quote_pg_literal(p->out, body.data, body.len);
+	end_stmt(p);
+	sbuf_release(&body);
+	sbuf_release(&tab);
+	sbuf_release(&oldp);
+	sbuf_release(&newp);
+	free(prefix);
+	free(newprefix);
+}
+
 /* Emits a rename of table from (already renamed within its schema) and a SET SCHEMA when the schema changes. */
 static void
 put_rename(parser *p, const qname *from, const qname *to)
@@ -1141,6 +1275,9 @@ put_rename(parser *p, const qname *from, const qname *to)
 		sbuf_addstr(p->out, "RENAME TO ");
 		quote_pg_ident(p->out, to->name);
 		end_stmt(p);
+		mid.schema = from->schema;
+		mid.name = to->name;
+		put_rename_derived(p, &mid, from->name, NULL);
 	}
 	if (strcmp(from->schema, to->schema) != 0)
 	{
@@ -1369,6 +1506,13 @@ alter_clause(parser *p, const qname *q, char **rename_to, char **rename_schema)
 		{
 			if (c.moved)
 				sbuf_addstr(p->out, "-- position ignored\n");
+			if (c.generated)
+			{
+				/* MySQL computes it for the rows there are, and logs no change for them. */
+				sbuf_addf(p->out, "-- warning: rows already in the table have NULL in the generated column \"%s\": re-sync the table\n",
+						  c.name);
+				c.not_null = false;
+			}
 			alter_prefix(p, q);
 			sbuf_addstr(p->out, ine ? "ADD COLUMN IF NOT EXISTS " : "ADD COLUMN ");
 			put_coldef(p, &c);
@@ -1438,6 +1582,9 @@ alter_clause(parser *p, const qname *q, char **rename_to, char **rename_schema)
 		{
 			if (c.moved)
 				sbuf_addstr(p->out, "-- position ignored\n");
+			if (c.generated)
+				sbuf_addf(p->out, "-- warning: rows already in the table keep their values in \"%s\", now generated in MySQL: re-sync the table\n",
+						  c.name);
 			if (old != NULL && strcmp(old, c.name) != 0)
 			{
 				alter_prefix(p, q);

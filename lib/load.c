@@ -607,7 +607,7 @@ load_run(const load_options *opt)
 		goto out;
 	}
 	schemas = dest_schemas_literal(&st.dump);
-	if (!statedb_source_loading(&c, st.source, st.dump.source, schemas, st.dump.dump_id) ||
+	if (!statedb_source_loading(&c, st.source, st.dump.source, st.dump.server_id, schemas, st.dump.dump_id) ||
 		!statedb_load_progress(&c, st.source, st.dump.dump_id, &pre_done, &post_done))
 		goto out;
 

@@ -74,7 +74,9 @@ static const char *const statedb_ddl =
 	"  translation text,\n"
 	"  applied boolean NOT NULL,\n"
 	"  error text,\n"
-	"  logged_at timestamptz NOT NULL DEFAULT now());\n";
+	"  logged_at timestamptz NOT NULL DEFAULT now());\n"
+	/* The source server's identity, so a stream from another server is refused. */
+	"ALTER TABLE sch_chameleon.sources ADD COLUMN IF NOT EXISTS server_id bigint;\n";
 
 bool
 statedb_ensure(pgconn *c)
@@ -100,20 +102,23 @@ statedb_ensure(pgconn *c)
 }
 
 bool
-statedb_source_loading(pgconn *c, const char *source, const char *address,
+statedb_source_loading(pgconn *c, const char *source, const char *address, uint64_t server_id,
 					   const char *dest_schemas, const char *dump_id)
 {
-	const char *params[4] = { source, address, dest_schemas, dump_id };
+	char id[24];
+	const char *params[5] = { source, address, dest_schemas, dump_id, id };
 
+	snprintf(id, sizeof(id), "%" PRIu64, server_id);
 	/* A new dump resets the steps; the same dump keeps them (a re-run resumes). */
 	return pgconn_query(c,
-						"INSERT INTO sch_chameleon.sources AS s (source_name, status, mysql_address, dest_schemas, dump_id) "
-						"VALUES ($1, 'loading', $2, $3::text[], $4) "
+						"INSERT INTO sch_chameleon.sources AS s (source_name, status, mysql_address, dest_schemas, dump_id, server_id) "
+						"VALUES ($1, 'loading', $2, $3::text[], $4, nullif($5, '0')::bigint) "
 						"ON CONFLICT (source_name) DO UPDATE SET status = 'loading', mysql_address = EXCLUDED.mysql_address, "
+						"server_id = EXCLUDED.server_id, "
 						"dest_schemas = EXCLUDED.dest_schemas, dump_id = EXCLUDED.dump_id, updated_at = now(), "
 						"pre_data_done = s.pre_data_done AND s.dump_id IS NOT DISTINCT FROM EXCLUDED.dump_id, "
 						"post_data_done = s.post_data_done AND s.dump_id IS NOT DISTINCT FROM EXCLUDED.dump_id",
-						4, params, NULL);
+						5, params, NULL);
 }
 
 bool

@@ -21,7 +21,7 @@ bool statedb_ensure(pgconn *c);
  * address (no password) and destination schemas, and which dump. Inserts or
  * updates. dest_schemas is a PostgreSQL array literal ("{a,b}").
  */
-bool statedb_source_loading(pgconn *c, const char *source, const char *address,
+bool statedb_source_loading(pgconn *c, const char *source, const char *address, uint64_t server_id,
 							const char *dest_schemas, const char *dump_id);
 
 /* The dump id the source was last loaded from and the steps done; false on failure. */

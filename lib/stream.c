@@ -72,6 +72,7 @@ typedef struct stream_state
 	bool standalone;	  /* MariaDB GTID without a COMMIT: a DDL follows */
 	bool done;
 	time_t last_heartbeat;
+	unsigned long source_server_id; /* @@server_id of the source, for hello */
 	uint64_t events;
 	uint64_t rows;
 	uint64_t transactions;
@@ -922,6 +923,7 @@ check_source(stream_state *st, myconn *c)
 		return STREAM_BAD_INPUT;
 	if (!myconn_query_value(c, "SELECT @@server_id", &id, NULL))
 		return STREAM_FAILED;
+	st->source_server_id = id ? strtoul(id, NULL, 10) : 0;
 	if (id && strtoul(id, NULL, 10) == st->opt->server_id)
 	{
 		log_error("server id %u is the source's own: a replica needs another", st->opt->server_id);
@@ -936,7 +938,7 @@ static void
 write_hello(stream_state *st, myrepl *r)
 {
 	eventw_hello(&st->out, r->conn.is_mariadb ? "mariadb" : "mysql", r->conn.version_text,
-				 r->conn.server_version ? st->opt->server_id : 0, st->resume_file[0] ? st->resume_file : "",
+				 st->source_server_id, st->resume_file[0] ? st->resume_file : "",
 				 st->resume_pos);
 }
 

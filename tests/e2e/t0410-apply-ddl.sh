@@ -72,6 +72,47 @@ test_expect_success 'an ENUM gains a label: the check follows, the new value is 
 	! pg_user -c "INSERT INTO $db.e VALUES (3, '\''w'\'')" 2>/dev/null
 '
 
+test_expect_success 'generated columns: plain columns in PostgreSQL, their values replicated' '
+	mysql_root "$db" -e "CREATE TABLE g (id int primary key, a int, s int AS (a * 2) STORED, v varchar(30) AS (concat(\"a=\", a)) VIRTUAL);
+		INSERT INTO g (id, a) VALUES (1, 10), (2, 20);
+		UPDATE g SET a = 11 WHERE id = 1;
+		CREATE TABLE g2 (id int primary key, a int);
+		ALTER TABLE g2 ADD COLUMN twice int GENERATED ALWAYS AS (a + a) STORED;
+		INSERT INTO g2 (id, a) VALUES (1, 4)" &&
+	catch_up 2>err &&
+	verify_equal &&
+	test "$(pg_user -c "SELECT s || v FROM $db.g WHERE id = 1")" = 22a=11 &&
+	test "$(pg_user -c "SELECT twice FROM $db.g2")" = 8 &&
+	pg_user -c "SELECT col_description('\''$db.g'\''::regclass, 3)" | grep -q "GENERATED ALWAYS AS" &&
+	grep -q "generated column \"twice\": re-sync the table" err
+'
+
+test_expect_success 'the other forms: LIKE, IF NOT EXISTS, qualified names, keys and indexes added and dropped, several renames and drops, table options' '
+	mysql_root "$db" -e "CREATE TABLE IF NOT EXISTS $db.k1 (id int NOT NULL, w varchar(20), n int) ENGINE=InnoDB ROW_FORMAT=DYNAMIC;
+		CREATE TABLE IF NOT EXISTS k1 (id int);
+		INSERT INTO k1 VALUES (1, \"a\", 1), (2, \"b\", 2);
+		ALTER TABLE k1 ADD PRIMARY KEY (id), ADD UNIQUE KEY uw (w), ADD INDEX inn (n);
+		UPDATE k1 SET n = 5 WHERE id = 2;
+		CREATE TABLE k2 LIKE k1;
+		INSERT INTO k2 SELECT * FROM k1;
+		CREATE INDEX i2 ON k2 (n, w);
+		DROP INDEX i2 ON k2;
+		ALTER TABLE k2 DROP INDEX uw, DROP PRIMARY KEY, ENGINE=InnoDB, COMMENT=\"x\";
+		DELETE FROM k2 WHERE id = 1;
+		RENAME TABLE k1 TO k1r, k2 TO k2r;
+		ALTER TABLE k1r RENAME TO k1s;
+		INSERT INTO k1s VALUES (3, \"c\", 3);
+		UPDATE k2r SET w = \"bb\" WHERE id = 2;
+		CREATE TABLE d1 (i int); CREATE TABLE d2 (i int);
+		DROP TABLE IF EXISTS d1, d2, never_there" &&
+	catch_up &&
+	verify_equal &&
+	test "$(pg_user -c "SELECT count(*) FROM $db.k1s")" = 3 &&
+	test "$(pg_user -c "SELECT w FROM $db.k2r")" = bb &&
+	test "$(pg_user -c "SELECT count(*) FROM pg_indexes WHERE schemaname = '\''$db'\'' AND tablename = '\''k2r'\''")" = 1 &&
+	test "$(pg_user -c "SELECT to_regclass('\''$db.d1'\'') IS NULL AND to_regclass('\''$db.d2'\'') IS NULL")" = t
+'
+
 test_expect_success 'a statement it does not understand: logged as skipped, the replica goes on' '
 	mysql_root "$db" -e "CREATE TABLE u (id int primary key); ALTER TABLE u PARTITION BY HASH(id) PARTITIONS 2; INSERT INTO u VALUES (5)" &&
 	catch_up 2>err &&
