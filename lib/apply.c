@@ -296,14 +296,15 @@ refuse_batch(apply_state *st)
 
 #define UPDATE_POSITION                                                                                                                \
 	"UPDATE sch_chameleon.positions SET binlog_file = $2, binlog_pos = $3, gtid = coalesce($4, gtid), event_time = to_timestamp($5), " \
-	"applied_at = clock_timestamp() WHERE source_name = $1"
+	"applied_at = clock_timestamp(), transactions_applied = transactions_applied + $6, rows_applied = rows_applied + $7 "              \
+	"WHERE source_name = $1"
 
 /* Writes the position of the last source transaction applied, then commits them together. */
 static bool
 pg_commit(apply_state *st)
 {
-	char pos[24], ts[24];
-	const char *params[5];
+	char pos[24], ts[24], ntx[24], nrows[24];
+	const char *params[7];
 
 	if (!st->pg_open)
 		return true;
@@ -313,8 +314,11 @@ pg_commit(apply_state *st)
 		snprintf(ts, sizeof(ts), "%" PRId64, st->last_ts);
 		params[0] = st->opt->source_name, params[1] = st->last_file, params[2] = pos;
 		params[3] = st->last_gtid[0] ? st->last_gtid : NULL, params[4] = ts;
-		if (!(st->careful_batch ? pgconn_query(&st->c, UPDATE_POSITION, 5, params, NULL)
-								: pgpipe_send(&st->pipe, UPDATE_POSITION, 5, params)))
+		snprintf(ntx, sizeof(ntx), "%" PRIu64, st->transactions - st->counted[2]);
+		snprintf(nrows, sizeof(nrows), "%" PRIu64, st->rows - st->counted[0]);
+		params[5] = ntx, params[6] = nrows;
+		if (!(st->careful_batch ? pgconn_query(&st->c, UPDATE_POSITION, 7, params, NULL)
+								: pgpipe_send(&st->pipe, UPDATE_POSITION, 7, params)))
 			return false;
 	}
 	/* Nothing is committed before every answer says the batch did what it should. */
@@ -1158,6 +1162,15 @@ apply_run(const apply_options *opt)
 			 st.transactions, st.rows, st.discarded, st.skipped_ddl, st.applied_file, st.applied_pos);
 	status = stop ? APPLY_FAILED : st.discarded ? APPLY_DISCARDED
 												: APPLY_OK;
+	{
+		const char *params[1] = { opt->source_name };
+
+		/* For status: nobody applies now (a failure leaves "replicating", which it was). */
+		if (!pgconn_query(&st.c, "UPDATE sch_chameleon.sources SET status = 'stopped', updated_at = now() "
+								 "WHERE source_name = $1 AND status = 'replicating'",
+						  1, params, NULL))
+			status = APPLY_FAILED;
+	}
 out:
 	json_tokener_free(tok);
 	linereader_release(&in);

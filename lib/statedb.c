@@ -76,7 +76,10 @@ static const char *const statedb_ddl =
 	"  error text,\n"
 	"  logged_at timestamptz NOT NULL DEFAULT now());\n"
 	/* The source server's identity, so a stream from another server is refused. */
-	"ALTER TABLE sch_chameleon.sources ADD COLUMN IF NOT EXISTS server_id bigint;\n";
+	"ALTER TABLE sch_chameleon.sources ADD COLUMN IF NOT EXISTS server_id bigint;\n"
+	/* What cham-apply applied, counted in the transactions that applied it. */
+	"ALTER TABLE sch_chameleon.positions ADD COLUMN IF NOT EXISTS transactions_applied bigint NOT NULL DEFAULT 0,\n"
+	"  ADD COLUMN IF NOT EXISTS rows_applied bigint NOT NULL DEFAULT 0;\n";
 
 bool
 statedb_ensure(pgconn *c)
