@@ -60,8 +60,10 @@ typedef struct apply_state
 	uint64_t server_id;	 /* the source's, as the load recorded it; 0 unknown */
 	char seen_file[256]; /* the last position the input gave (applied or skipped) */
 	uint64_t seen_pos;
-	bool bad_input; /* the input cannot be applied: the caller stops with exit 2 */
-	bool pg_open;	/* a PostgreSQL transaction is open */
+	bool bad_input;		  /* the input cannot be applied: the caller stops with exit 2 */
+	char *begin_sql;	  /* BEGIN, the re-copy lock, and the tables' version (statedb.h) */
+	char *tables_version; /* of sch_chameleon.tables when st->tables was read */
+	bool pg_open;		  /* a PostgreSQL transaction is open */
 	/*
 	 * Statements are sent without waiting for their answers (pipeline mode),
 	 * and savepoints are not set. When a row is refused, the whole batch is
@@ -188,6 +190,8 @@ reload_position(apply_state *st)
 	return true;
 }
 
+static bool load_tables(apply_state *st);
+
 static bool
 load_state(apply_state *st)
 {
@@ -201,10 +205,41 @@ load_state(apply_state *st)
 		return false;
 	st->server_id = PQntuples(res) == 1 ? strtoull(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	PQclear(res);
+	if (!load_tables(st))
+		return false;
+	return pgconn_query(&st->c, "UPDATE sch_chameleon.sources SET status = 'replicating', updated_at = now() "
+								"WHERE source_name = $1",
+						1, params, NULL);
+}
+
+static void
+forget_tables(apply_state *st)
+{
+	for (int i = 0; i < st->ntables; i++)
+	{
+		free(st->tables[i].schema);
+		free(st->tables[i].table);
+		free(st->tables[i].pg_schema);
+		free(st->tables[i].pg_table);
+		free(st->tables[i].file);
+	}
+	free(st->tables);
+	st->tables = NULL;
+	st->ntables = 0;
+}
+
+/* The replicated tables and the position each is consistent from. */
+static bool
+load_tables(apply_state *st)
+{
+	const char *params[1] = { st->opt->source_name };
+	PGresult *res;
+
 	if (!pgconn_query(&st->c, "SELECT source_schema, source_table, pg_schema, pg_table, coalesce(binlog_file, ''), "
 							  "coalesce(binlog_pos, 0) FROM sch_chameleon.tables WHERE source_name = $1",
 					  1, params, &res))
 		return false;
+	forget_tables(st);
 	st->ntables = PQntuples(res);
 	st->tables = xcalloc((size_t) (st->ntables ? st->ntables : 1), sizeof(apply_table));
 	for (int i = 0; i < st->ntables; i++)
@@ -217,9 +252,7 @@ load_state(apply_state *st)
 		st->tables[i].pos = strtoull(PQgetvalue(res, i, 5), NULL, 10);
 	}
 	PQclear(res);
-	return pgconn_query(&st->c, "UPDATE sch_chameleon.sources SET status = 'replicating', updated_at = now() "
-								"WHERE source_name = $1",
-						1, params, NULL);
+	return true;
 }
 
 /* ---- PostgreSQL transactions: many source transactions, with the position, in one ---- */
@@ -227,10 +260,49 @@ load_state(apply_state *st)
 static bool
 pg_begin(apply_state *st)
 {
+	PGresult *res;
+	bool changed;
+	bool told = false;
+
 	if (st->pg_open)
 		return true;
-	if (!(st->careful_batch ? pgconn_exec(&st->c, "BEGIN") : pgpipe_send(&st->pipe, "BEGIN", 0, NULL)))
+	/* One round trip; after the lock, the version is read with a snapshot of its own. */
+	while (pgconn_query(&st->c, st->begin_sql, 0, NULL, &res) && strcmp(PQgetvalue(res, 0, 1), "0") != 0)
+	{
+		/*
+		 * A table is about to be copied again (cham-sync-tables): its copy
+		 * must not begin behind changes applied already, so nothing is
+		 * applied until it is in place.
+		 */
+		PQclear(res);
+		if (!told)
+			log_info("paused: a table is being copied again (sch_chameleon.tables status \"resyncing\")");
+		told = true;
+		if (!pgconn_exec(&st->c, "ROLLBACK"))
+			return false;
+		if (st->opt->interrupted && *st->opt->interrupted)
+		{
+			log_error("interrupted while paused for a table's copy");
+			return false;
+		}
+		usleep(200 * 1000);
+	}
+	if (res == NULL)
 		return false;
+	if (told)
+		log_info("resumed: the copy is in place");
+	changed = st->tables_version == NULL || strcmp(st->tables_version, PQgetvalue(res, 0, 0)) != 0;
+	if (changed)
+	{
+		free(st->tables_version);
+		st->tables_version = xstrdup(PQgetvalue(res, 0, 0));
+	}
+	PQclear(res);
+	/* A table copied again (cham-load --resync) is consistent from a new position. */
+	if (changed && !load_tables(st))
+		return false;
+	if (changed)
+		log_debug("replicated tables (re)read: version %s", st->tables_version);
 	st->pg_open = true;
 	st->savepoint_open = false;
 	st->batched = 0;
@@ -841,15 +913,9 @@ release(apply_state *st)
 	free(st->events);
 	forget_batch(st);
 	free(st->batch);
-	for (int i = 0; i < st->ntables; i++)
-	{
-		free(st->tables[i].schema);
-		free(st->tables[i].table);
-		free(st->tables[i].pg_schema);
-		free(st->tables[i].pg_table);
-		free(st->tables[i].file);
-	}
-	free(st->tables);
+	forget_tables(st);
+	free(st->begin_sql);
+	free(st->tables_version);
 	forget_statements(st);
 	free(st->stmts);
 	pgpipe_release(&st->pipe);
@@ -1085,6 +1151,17 @@ apply_run(const apply_options *opt)
 	memset(&st, 0, sizeof(st));
 	st.opt = opt;
 	pgpipe_init(&st.pipe, &st.c);
+	{
+		sbuf sql = SBUF_INIT, name = SBUF_INIT;
+
+		quote_pg_literal(&name, opt->source_name, strlen(opt->source_name));
+		sbuf_addf(&sql,
+				  "BEGIN; SELECT pg_advisory_xact_lock_shared(%d, hashtext(%s)); SELECT coalesce(max(loaded_at)::text, '') "
+				  "|| '/' || count(*), count(*) FILTER (WHERE status = 'resyncing') FROM sch_chameleon.tables WHERE source_name = %s",
+				  STATEDB_RESYNC_LOCK_KEY, name.data, name.data);
+		st.begin_sql = sbuf_detach(&sql, NULL);
+		sbuf_release(&name);
+	}
 	if (opt->input && (fd = open(opt->input, O_RDONLY | O_CLOEXEC)) < 0)
 	{
 		log_error("could not open file \"%s\": %s", opt->input, strerror(errno));

@@ -127,6 +127,17 @@ empty_table(pgconn *c, const dump_table *t, bool *truncated)
 }
 
 /*
+ * A table's transaction, emptied first. A re-copy waits for the batch
+ * cham-apply has in hand, and holds the next one back until its commit.
+ */
+static bool
+begin_table(load_state *st, pgconn *c, const dump_table *t, bool *truncated)
+{
+	return pgconn_exec(c, "BEGIN") && (!st->opt->resync || statedb_lock_resync(c, st->source)) &&
+		   empty_table(c, t, truncated);
+}
+
+/*
  * The careful path for a whole table, in a fresh transaction: every chunk
  * record by record, refused rows to discarded_rows.
  */
@@ -138,7 +149,7 @@ load_table_carefully(load_state *st, pgconn *c, table_job *job, tablecopy *tc)
 	bool truncated;
 
 	init_tablecopy(st, tc, c, t);
-	if (!pgconn_exec(c, "BEGIN") || !empty_table(c, t, &truncated))
+	if (!begin_table(st, c, t, &truncated))
 		return false;
 	for (int f = 0; f < t->nfiles; f++)
 	{
@@ -189,7 +200,7 @@ load_table(load_state *st, pgconn *c, table_job *job)
 		return true;
 	}
 	init_tablecopy(st, &tc, c, t);
-	if (!pgconn_exec(c, "BEGIN") || !empty_table(c, t, &truncated))
+	if (!begin_table(st, c, t, &truncated))
 		return false;
 	for (int f = 0; f < t->nfiles && !refused; f++)
 	{
@@ -570,6 +581,64 @@ out:
 	return status;
 }
 
+static void run_table_jobs(load_state *st);
+
+/*
+ * --resync: tables of a loaded source copied again from a newer dump, while
+ * cham-apply goes on. Each table's rows and its new position are committed
+ * together; apply skips the table's changes up to that position. The
+ * source's own position and the schema are left alone.
+ */
+static load_status
+resync_tables(load_state *st, pgconn *c, double start)
+{
+	const char *params[1] = { st->source };
+	PGresult *res;
+	bool known;
+	uint64_t discarded = 0;
+
+	if (st->dump.binlog_file == NULL)
+	{
+		log_error("the dump in \"%s\" has no binlog coordinates: a re-copy needs the position its data is consistent at",
+				  st->opt->dump_dir);
+		return LOAD_BAD_INPUT;
+	}
+	if (!pgconn_query(c, "SELECT 1 FROM sch_chameleon.positions WHERE source_name = $1 AND binlog_file IS NOT NULL", 1,
+					  params, &res))
+		return LOAD_FAILED;
+	known = PQntuples(res) == 1;
+	PQclear(res);
+	if (!known)
+	{
+		log_error("source \"%s\" has not been loaded into the target: --resync copies again tables of a loaded source",
+				  st->source);
+		return LOAD_BAD_INPUT;
+	}
+	run_table_jobs(st);
+	if (atomic_load(&st->malformed))
+		return LOAD_BAD_INPUT;
+	if (stop_requested(st))
+		return LOAD_FAILED;
+	for (int i = 0; i < st->njobs; i++)
+		discarded += st->jobs[i].discarded;
+	print_summary(st, now_seconds() - start);
+	log_info("re-copied %d tables, consistent from %s:%" PRIu64 "; cham-apply skips their changes up to there",
+			 st->njobs, st->dump.binlog_file, st->dump.binlog_pos);
+	return discarded ? LOAD_DISCARDED : LOAD_OK;
+}
+
+static void
+run_table_jobs(load_state *st)
+{
+	st->njobs = st->dump.ntables;
+	st->jobs = xcalloc((size_t) (st->njobs ? st->njobs : 1), sizeof(table_job));
+	for (int i = 0; i < st->njobs; i++)
+		st->jobs[i].t = &st->dump.tables[i];
+	/* The biggest tables first, so the last to finish is a small one. */
+	qsort(st->jobs, (size_t) st->njobs, sizeof(table_job), compare_bytes_desc);
+	run_workers(st, table_worker, st->njobs);
+}
+
 load_status
 load_run(const load_options *opt)
 {
@@ -606,6 +675,11 @@ load_run(const load_options *opt)
 			status = LOAD_BAD_INPUT;
 		goto out;
 	}
+	if (opt->resync)
+	{
+		status = resync_tables(&st, &c, start);
+		goto out;
+	}
 	schemas = dest_schemas_literal(&st.dump);
 	if (!statedb_source_loading(&c, st.source, st.dump.source, st.dump.server_id, schemas, st.dump.dump_id) ||
 		!statedb_load_progress(&c, st.source, st.dump.dump_id, &pre_done, &post_done))
@@ -620,13 +694,7 @@ load_run(const load_options *opt)
 
 	if (!opt->schema_only)
 	{
-		st.njobs = st.dump.ntables;
-		st.jobs = xcalloc((size_t) (st.njobs ? st.njobs : 1), sizeof(table_job));
-		for (int i = 0; i < st.njobs; i++)
-			st.jobs[i].t = &st.dump.tables[i];
-		/* The biggest tables first, so the last to finish is a small one. */
-		qsort(st.jobs, (size_t) st.njobs, sizeof(table_job), compare_bytes_desc);
-		run_workers(&st, table_worker, st.njobs);
+		run_table_jobs(&st);
 		if (atomic_load(&st.malformed))
 			status = LOAD_BAD_INPUT;
 		if (stop_requested(&st))

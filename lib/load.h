@@ -15,6 +15,7 @@ typedef struct load_options
 	int jobs;
 	bool schema_only; /* pre-data and post-data, no rows */
 	bool data_only;	  /* rows only: the tables exist */
+	bool resync;	  /* rows only, while cham-apply runs: each table from the dump's position on */
 	bool verify_checksums;
 	const char *source_name;
 	const volatile sig_atomic_t *interrupted;

@@ -171,7 +171,8 @@ run(pgconn *c, const char *sql, int nparams, const char *const *params, PGresult
 	PGresult *res;
 	ExecStatusType st;
 
-	if (nparams == 0 && out == NULL)
+	/* Without parameters, several statements may go in one round trip; the last one's rows come back. */
+	if (nparams == 0)
 		res = PQexec(c->conn, sql);
 	else
 		res = PQexecParams(c->conn, sql, nparams, NULL, params, NULL, NULL, 0);

@@ -254,3 +254,13 @@ statedb_source_loaded(pgconn *c, const char *source, const char *binlog_file,
 						"applied_at = clock_timestamp()",
 						5, params, NULL);
 }
+
+bool
+statedb_lock_resync(pgconn *c, const char *source)
+{
+	const char *params[1] = { source };
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%d, hashtext($1))", STATEDB_RESYNC_LOCK_KEY);
+	return pgconn_query(c, sql, 1, params, NULL);
+}

@@ -58,4 +58,15 @@ bool statedb_discard_row(pgconn *c, const char *source, const char *schema, cons
 bool statedb_source_loaded(pgconn *c, const char *source, const char *binlog_file,
 						   uint64_t binlog_pos, const char *gtid, const char *taken_at);
 
+/*
+ * A source's re-copied tables (cham-load --resync) and cham-apply's batches
+ * exclude each other on this lock: a batch holds it shared, a re-copy
+ * exclusively. So a batch that begins after a re-copy sees the table's new
+ * position, and never applies a change the new copy holds already.
+ */
+#define STATEDB_RESYNC_LOCK_KEY 0x72737963
+
+/* Takes the lock exclusively until the end of the transaction in hand. */
+bool statedb_lock_resync(pgconn *c, const char *source);
+
 #endif

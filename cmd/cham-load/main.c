@@ -44,6 +44,9 @@ usage(FILE *out)
 			"  -j, --jobs=N             parallel sessions (default %d)\n"
 			"      --schema-only        create tables, keys and indexes; load no rows\n"
 			"      --data-only          load rows only; the tables exist\n"
+			"      --resync             copy again the dump's tables of a loaded source while\n"
+			"                           cham-apply runs: each table's rows and its new position\n"
+			"                           together; apply skips its changes up to that position\n"
 			"      --no-checksums       check file sizes only, not their xxh3 checksums\n"
 			"      --table=SCHEMA.TABLE with DUMPDIR \"-\": load CSV from standard input into it\n"
 			"      --truncate           with --table: empty the table first\n"
@@ -67,6 +70,7 @@ main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "schema-only", no_argument, NULL, 'S' },
 		{ "data-only", no_argument, NULL, 'D' },
+		{ "resync", no_argument, NULL, 'R' },
 		{ "no-checksums", no_argument, NULL, 'K' },
 		{ "table", required_argument, NULL, 'T' },
 		{ "truncate", no_argument, NULL, 'U' },
@@ -112,6 +116,9 @@ main(int argc, char **argv)
 				break;
 			case 'D':
 				opt.data_only = true;
+				break;
+			case 'R':
+				opt.resync = true;
 				break;
 			case 'K':
 				opt.verify_checksums = false;
@@ -167,6 +174,11 @@ main(int argc, char **argv)
 	if (!opt.target)
 	{
 		log_error("no target given: use --target CONNINFO or a config with pg_conn");
+		goto out;
+	}
+	if (opt.resync && (opt.schema_only || opt.data_only))
+	{
+		log_error("--resync loads rows only: it goes without --schema-only and --data-only");
 		goto out;
 	}
 	if (opt.schema_only && opt.data_only)
