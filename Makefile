@@ -98,7 +98,8 @@ format:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 scripts/cham-sandbox $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 scripts/cham-sandbox scripts/cham-verify scripts/cham-status scripts/cham-sync-tables \
+		scripts/cham-replicate scripts/cham-migrate $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf build build-asan build-debug

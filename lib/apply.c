@@ -200,10 +200,19 @@ load_state(apply_state *st)
 
 	if (!reload_position(st))
 		return false;
-	if (!pgconn_query(&st->c, "SELECT coalesce(server_id, 0) FROM sch_chameleon.sources WHERE source_name = $1", 1,
-					  params, &res))
+	if (!pgconn_query(&st->c, "SELECT coalesce(server_id, 0), status FROM sch_chameleon.sources WHERE source_name = $1",
+					  1, params, &res))
 		return false;
 	st->server_id = PQntuples(res) == 1 ? strtoull(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	/* A detached target is the application's now: a late stream must not change it. */
+	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 1), "detached") == 0)
+	{
+		PQclear(res);
+		log_error("source \"%s\" is detached from its MySQL source: nothing is applied to it any more",
+				  st->opt->source_name);
+		st->applied_file[0] = '\0';
+		return false;
+	}
 	PQclear(res);
 	if (!load_tables(st))
 		return false;

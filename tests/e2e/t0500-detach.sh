@@ -184,6 +184,16 @@ test_expect_success 'an empty table: its sequence starts at 1' '
 	test "$(pg_user -c "INSERT INTO $db.\"Ünïcødé tåble\" (v) VALUES (1) RETURNING \"order\"")" = 1
 '
 
+test_expect_success 'a detached target takes no more changes: cham-apply refuses, exit 2' '
+	mysql_root "$db" -e "INSERT INTO actor (first_name, last_name) VALUES (\"LATE\", \"ONE\")" &&
+	cham-stream -q --source "$CHAM_SOURCE_URI/$db" --from-target "$tgt" --source-name sakila --stop-when-idle >late.jsonl &&
+	rc=0 && cham-apply -q --target "$tgt" --source-name sakila --input late.jsonl 2>err || rc=$? &&
+	cat err &&
+	test "$rc" = 2 &&
+	grep -q "source \"sakila\" is detached" err &&
+	test "$(pg_user -c "SELECT count(*) FROM $db.actor WHERE first_name = '\''LATE'\''")" = 0
+'
+
 test_expect_success '--drop-state removes the source state, and sch_chameleon with the last source' '
 	pg_user -c "INSERT INTO sch_chameleon.sources (source_name, status) VALUES ('\''other'\'', '\''loaded'\'')" \
 		-c "INSERT INTO sch_chameleon.discarded_rows (source_name, operation, error) VALUES ('\''sakila'\'', '\''insert'\'', '\''x'\''), ('\''other'\'', '\''insert'\'', '\''y'\'')" \
