@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ddl.h"
+#include "eventlog.h"
 #include "logging.h"
 #include "linereader.h"
 #include "pgconn.h"
@@ -22,6 +23,9 @@
 #include "statedb.h"
 #include "stream.h"
 #include "xalloc.h"
+
+/* The events of a batch kept in memory; past this, in a temporary file. */
+#define LOG_MEMORY_LIMIT (16u << 20)
 
 /* How often a lost connection to PostgreSQL is tried again before giving up. */
 #define RECONNECT_ATTEMPTS 8
@@ -79,12 +83,10 @@ typedef struct apply_state
 	bool careful;		/* a row failed: the rest of the transaction row by row */
 	char trx_file[256]; /* its begin position */
 	uint64_t trx_pos;
-	json_object **batch; /* every event since the last commit to PostgreSQL (references) */
-	int nbatch;
-	int batch_cap;
-	json_object **events; /* its row events (references) */
-	int nevents;
-	int cap;
+	eventlog log;		 /* every event since the last commit to PostgreSQL, as text */
+	uint64_t trx_start;	 /* where the transaction in hand's events begin in it */
+	uint64_t trx_rows;	 /* its row events so far */
+	json_tokener *tok;	 /* for the events read back from the log */
 	char last_file[256]; /* the last commit written to PostgreSQL's batch */
 	uint64_t last_pos;
 	char last_gtid[96];
@@ -419,17 +421,13 @@ pg_commit(apply_state *st)
 static void
 forget_events(apply_state *st)
 {
-	for (int i = 0; i < st->nevents; i++)
-		json_object_put(st->events[i]);
-	st->nevents = 0;
+	st->trx_rows = 0;
 }
 
 static void
 forget_batch(apply_state *st)
 {
-	for (int i = 0; i < st->nbatch; i++)
-		json_object_put(st->batch[i]);
-	st->nbatch = 0;
+	eventlog_truncate(&st->log, 0);
 }
 
 /* A begin without its commit: what it applied goes away (DESIGN.md: the reader drops it). */
@@ -445,7 +443,7 @@ drop_partial(apply_state *st)
 		return true;
 	}
 	/* Without a savepoint, the batch goes again carefully, where one is set. */
-	if (!st->careful_batch && st->nevents > 0)
+	if (!st->careful_batch && st->trx_rows > 0)
 		return refuse_batch(st);
 	if (!st->careful_batch)
 	{
@@ -700,6 +698,50 @@ discard(apply_state *st, json_object *e, const apply_table *t, const char *error
 	return ok;
 }
 
+static json_object *
+parse_logged(apply_state *st, const char *line, size_t len)
+{
+	json_object *e;
+
+	json_tokener_reset(st->tok);
+	e = json_tokener_parse_ex(st->tok, line, (int) len);
+	if (e == NULL || get_str(e, "k") == NULL)
+	{
+		log_error("an event kept for a replay could not be read back");
+		json_object_put(e);
+		return NULL;
+	}
+	return e;
+}
+
+static bool on_row(apply_state *st, json_object *e, bool replay);
+
+/* The rows of the transaction in hand before the current one, applied again one by one. */
+static bool
+replay_rows(apply_state *st)
+{
+	eventlog_reader r;
+	const char *line;
+	size_t len;
+	bool ok = true;
+
+	eventlog_reader_init(&r, &st->log, st->trx_start);
+	while (ok && eventlog_read(&r, &line, &len))
+	{
+		json_object *e = parse_logged(st, line, len);
+		const char *k = e ? get_str(e, "k") : NULL;
+
+		ok = e != NULL;
+		if (ok && (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0))
+			ok = on_row(st, e, true);
+		json_object_put(e);
+	}
+	if (ok && r.pos != eventlog_size(&st->log))
+		ok = false;
+	eventlog_reader_release(&r);
+	return ok;
+}
+
 /*
  * Applies one row event. A row PostgreSQL refuses makes the transaction go
  * again from its savepoint, row by row, each refused row set aside.
@@ -745,10 +787,7 @@ on_row(apply_state *st, json_object *e, bool replay)
 	st->careful = true;
 	if (!pgconn_exec(&st->c, "ROLLBACK TO SAVEPOINT cham_trx"))
 		return false;
-	for (int i = 0; i < st->nevents; i++)
-		if (!on_row(st, st->events[i], true))
-			return false;
-	return true;
+	return replay_rows(st) && on_row(st, e, true);
 }
 
 /* ---- events ---- */
@@ -918,10 +957,9 @@ on_ddl(apply_state *st, json_object *e, bool *stop)
 static void
 release(apply_state *st)
 {
-	forget_events(st);
-	free(st->events);
-	forget_batch(st);
-	free(st->batch);
+	eventlog_release(&st->log);
+	if (st->tok)
+		json_tokener_free(st->tok);
 	forget_tables(st);
 	free(st->begin_sql);
 	free(st->tables_version);
@@ -995,7 +1033,7 @@ on_hello(apply_state *st, json_object *e)
 
 /* Applies one event; the ones since the last commit to PostgreSQL are kept, to go again if need be. */
 static bool
-dispatch(apply_state *st, json_object *e, bool *stop)
+dispatch(apply_state *st, json_object *e, const char *line, size_t len, bool *stop)
 {
 	const char *k = get_str(e, "k");
 	bool ok = true;
@@ -1008,12 +1046,7 @@ dispatch(apply_state *st, json_object *e, bool *stop)
 	{
 		if (st->in_trx && !st->skipping)
 		{
-			if (st->nevents == st->cap)
-			{
-				st->cap = st->cap ? st->cap * 2 : 64;
-				st->events = xrealloc(st->events, sizeof(json_object *) * (size_t) st->cap);
-			}
-			st->events[st->nevents++] = json_object_get(e);
+			st->trx_rows++;
 			ok = on_row(st, e, false);
 		}
 	}
@@ -1032,15 +1065,10 @@ dispatch(apply_state *st, json_object *e, bool *stop)
 	/* Kept once applied: a failed event is retried by the caller, not replayed. */
 	if (!st->pg_open)
 		forget_batch(st);
-	else
-	{
-		if (st->nbatch == st->batch_cap)
-		{
-			st->batch_cap = st->batch_cap ? st->batch_cap * 2 : 256;
-			st->batch = xrealloc(st->batch, sizeof(json_object *) * (size_t) st->batch_cap);
-		}
-		st->batch[st->nbatch++] = json_object_get(e);
-	}
+	else if (!eventlog_append(&st->log, line, len))
+		return false;
+	if (strcmp(k, "begin") == 0)
+		st->trx_start = eventlog_size(&st->log);
 	return true;
 }
 
@@ -1052,12 +1080,12 @@ typedef enum step
 } step;
 
 static bool
-run_step(apply_state *st, step what, json_object *e, bool *stop)
+run_step(apply_state *st, step what, json_object *e, const char *line, size_t len, bool *stop)
 {
 	switch (what)
 	{
 		case STEP_EVENT:
-			return dispatch(st, e, stop);
+			return dispatch(st, e, line, len, stop);
 		case STEP_IDLE:
 			return st->in_trx || pg_commit(st);
 		case STEP_END:
@@ -1066,24 +1094,33 @@ run_step(apply_state *st, step what, json_object *e, bool *stop)
 	return false;
 }
 
-static bool run_step_again(apply_state *st, step what, json_object *e, bool *stop);
+static bool run_step_again(apply_state *st, step what, json_object *e, const char *line, size_t len, bool *stop);
 
 /* The events since the last commit, which were rolled back, applied again. */
 static bool
 replay_batch(apply_state *st)
 {
-	json_object **replay = st->batch;
-	int nreplay = st->nbatch;
+	eventlog old = st->log;
+	eventlog_reader r;
+	const char *line;
+	size_t len;
 	bool ok = true;
 	bool stop = false;
 
-	st->batch = NULL;
-	st->nbatch = st->batch_cap = 0;
-	for (int i = 0; ok && i < nreplay; i++)
-		ok = run_step_again(st, STEP_EVENT, replay[i], &stop);
-	for (int i = 0; i < nreplay; i++)
-		json_object_put(replay[i]);
-	free(replay);
+	/* The events go again through dispatch, which logs them anew. */
+	eventlog_init(&st->log, LOG_MEMORY_LIMIT);
+	eventlog_reader_init(&r, &old, 0);
+	while (ok && eventlog_read(&r, &line, &len))
+	{
+		json_object *e = parse_logged(st, line, len);
+
+		ok = e != NULL && run_step_again(st, STEP_EVENT, e, line, len, &stop);
+		json_object_put(e);
+	}
+	if (ok && r.pos != eventlog_size(&old))
+		ok = false;
+	eventlog_reader_release(&r);
+	eventlog_release(&old);
 	return ok;
 }
 
@@ -1122,9 +1159,9 @@ reconnect(apply_state *st, int attempt)
  * (carefully after a refused row, or over a new connection), then the step.
  */
 static bool
-run_step_again(apply_state *st, step what, json_object *e, bool *stop)
+run_step_again(apply_state *st, step what, json_object *e, const char *line, size_t len, bool *stop)
 {
-	bool ok = run_step(st, what, e, stop);
+	bool ok = run_step(st, what, e, line, len, stop);
 	int attempt = 0;
 
 	while (!ok)
@@ -1133,11 +1170,11 @@ run_step_again(apply_state *st, step what, json_object *e, bool *stop)
 		{
 			st->batch_failed = false;
 			st->careful_batch = true;
-			ok = replay_batch(st) && run_step(st, what, e, stop);
+			ok = replay_batch(st) && run_step(st, what, e, line, len, stop);
 		}
 		else if ((pgconn_is_broken(&st->c) || st->pipe.broken) && attempt < RECONNECT_ATTEMPTS &&
 				 !(st->opt->interrupted && *st->opt->interrupted))
-			ok = reconnect(st, attempt++) && run_step(st, what, e, stop);
+			ok = reconnect(st, attempt++) && run_step(st, what, e, line, len, stop);
 		else
 			return false;
 	}
@@ -1160,6 +1197,8 @@ apply_run(const apply_options *opt)
 	memset(&st, 0, sizeof(st));
 	st.opt = opt;
 	pgpipe_init(&st.pipe, &st.c);
+	eventlog_init(&st.log, LOG_MEMORY_LIMIT);
+	st.tok = json_tokener_new();
 	{
 		sbuf sql = SBUF_INIT, name = SBUF_INIT;
 
@@ -1190,7 +1229,7 @@ apply_run(const apply_options *opt)
 		const char *k;
 
 		/* A writer that is quiet: what is applied is committed now, not when more comes. */
-		if (!linereader_ready(&in) && !run_step_again(&st, STEP_IDLE, NULL, &stop))
+		if (!linereader_ready(&in) && !run_step_again(&st, STEP_IDLE, NULL, NULL, 0, &stop))
 			goto out;
 		if ((got = linereader_next(&in, &line, &len)) == 0)
 			break;
@@ -1219,18 +1258,18 @@ apply_run(const apply_options *opt)
 											: json_tokener_error_desc(json_tokener_get_error(tok)));
 			json_object_put(e);
 			/* Nothing of its transaction is applied; the transactions before it are. */
-			if (run_step_again(&st, STEP_END, NULL, &stop))
+			if (run_step_again(&st, STEP_END, NULL, NULL, 0, &stop))
 				status = APPLY_BAD_INPUT;
 			goto out;
 		}
-		if (!run_step_again(&st, STEP_EVENT, e, &stop))
+		if (!run_step_again(&st, STEP_EVENT, e, line, len, &stop))
 		{
 			json_object_put(e);
 			if (st.bad_input)
 			{
 				/* The transactions before it are kept. */
 				st.bad_input = false;
-				if (run_step_again(&st, STEP_END, NULL, &stop))
+				if (run_step_again(&st, STEP_END, NULL, NULL, 0, &stop))
 					status = APPLY_BAD_INPUT;
 				goto out;
 			}
@@ -1241,7 +1280,7 @@ apply_run(const apply_options *opt)
 		if (opt->interrupted && *opt->interrupted && !st.in_trx)
 			break;
 	}
-	if (!run_step_again(&st, STEP_END, NULL, &stop))
+	if (!run_step_again(&st, STEP_END, NULL, NULL, 0, &stop))
 		goto out;
 	log_info("applied %" PRIu64 " transactions, %" PRIu64 " rows; %" PRIu64 " rows discarded, %" PRIu64
 			 " DDL skipped; at %s:%" PRIu64,
