@@ -122,6 +122,29 @@ get_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/*
+ * What is wrong with the shape of a row event, or NULL. Its statement is
+ * built from the images as they are: an image that is missing or not an
+ * object, or a key entry that is not a name, would be dereferenced.
+ */
+static const char *
+row_event_malformed(json_object *e, const char *k)
+{
+	json_object *v;
+	bool insert = strcmp(k, "insert") == 0;
+
+	if ((insert || strcmp(k, "update") == 0) &&
+		(!json_object_object_get_ex(e, "new", &v) || !json_object_is_type(v, json_type_object)))
+		return "no \"new\" object";
+	if (!insert && (!json_object_object_get_ex(e, "old", &v) || !json_object_is_type(v, json_type_object)))
+		return "no \"old\" object";
+	if (json_object_object_get_ex(e, "key", &v) && json_object_is_type(v, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
+				return "a \"key\" entry that is not a column name";
+	return NULL;
+}
+
 static const char *map_schema(void *ctx, const char *schema);
 static bool settle(apply_state *st);
 
@@ -187,9 +210,32 @@ reload_position(apply_state *st)
 	if (st->applied_file[0] == '\0')
 	{
 		log_error("source \"%s\" has no position in sch_chameleon: load it with cham-load first", st->opt->source_name);
+		st->bad_input = true;
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Two cham-apply on one source would each apply the stream: one holds this
+ * lock for its session, and another one stops (exit 1: it may pass).
+ */
+static bool
+lock_source(apply_state *st)
+{
+	const char *params[1] = { st->opt->source_name };
+	PGresult *res;
+	bool mine;
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%d, hashtext($1))", STATEDB_APPLY_LOCK_KEY);
+	if (!pgconn_query(&st->c, sql, 1, params, &res))
+		return false;
+	mine = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (!mine)
+		log_error("another cham-apply is applying source \"%s\" to this target: one at a time", st->opt->source_name);
+	return mine;
 }
 
 static bool load_tables(apply_state *st);
@@ -200,7 +246,7 @@ load_state(apply_state *st)
 	const char *params[1] = { st->opt->source_name };
 	PGresult *res;
 
-	if (!reload_position(st))
+	if (!lock_source(st) || !reload_position(st))
 		return false;
 	if (!pgconn_query(&st->c, "SELECT coalesce(server_id, 0), status FROM sch_chameleon.sources WHERE source_name = $1",
 					  1, params, &res))
@@ -212,7 +258,7 @@ load_state(apply_state *st)
 		PQclear(res);
 		log_error("source \"%s\" is detached from its MySQL source: nothing is applied to it any more",
 				  st->opt->source_name);
-		st->applied_file[0] = '\0';
+		st->bad_input = true;
 		return false;
 	}
 	PQclear(res);
@@ -1147,7 +1193,7 @@ reconnect(apply_state *st, int attempt)
 	forget_events(st);
 	forget_statements(st);
 	st->last_file[0] = '\0';
-	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !reload_position(st) ||
+	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !lock_source(st) || !reload_position(st) ||
 		!replay_batch(st))
 		return false;
 	log_info("reconnected; applying from %s:%" PRIu64, st->applied_file, st->applied_pos);
@@ -1219,7 +1265,7 @@ apply_run(const apply_options *opt)
 	linereader_init(&in, fd, opt->interrupted);
 	if (!pgconn_open(&st.c, opt->target, opt->target_password, 3) || !statedb_ensure(&st.c) || !load_state(&st))
 	{
-		status = pgconn_failure_is_users(&st.c) || st.applied_file[0] == '\0' ? APPLY_BAD_INPUT : APPLY_FAILED;
+		status = pgconn_failure_is_users(&st.c) || st.bad_input ? APPLY_BAD_INPUT : APPLY_FAILED;
 		goto out;
 	}
 	log_info("applying from %s:%" PRIu64 " for source \"%s\"", st.applied_file, st.applied_pos, opt->source_name);
@@ -1227,6 +1273,7 @@ apply_run(const apply_options *opt)
 	{
 		json_object *e;
 		const char *k;
+		const char *bad;
 
 		/* A writer that is quiet: what is applied is committed now, not when more comes. */
 		if (!linereader_ready(&in) && !run_step_again(&st, STEP_IDLE, NULL, NULL, 0, &stop))
@@ -1258,6 +1305,15 @@ apply_run(const apply_options *opt)
 											: json_tokener_error_desc(json_tokener_get_error(tok)));
 			json_object_put(e);
 			/* Nothing of its transaction is applied; the transactions before it are. */
+			if (run_step_again(&st, STEP_END, NULL, NULL, 0, &stop))
+				status = APPLY_BAD_INPUT;
+			goto out;
+		}
+		if ((strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0) &&
+			(bad = row_event_malformed(e, k)) != NULL)
+		{
+			log_error("line %" PRIu64 " of the stream is a malformed row event: %s", st.line, bad);
+			json_object_put(e);
 			if (run_step_again(&st, STEP_END, NULL, NULL, 0, &stop))
 				status = APPLY_BAD_INPUT;
 			goto out;

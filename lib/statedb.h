@@ -66,6 +66,9 @@ bool statedb_source_loaded(pgconn *c, const char *source, const char *binlog_fil
  */
 #define STATEDB_RESYNC_LOCK_KEY 0x72737963
 
+/* Held by the one cham-apply of a source, for its session. */
+#define STATEDB_APPLY_LOCK_KEY 0x61706c79
+
 /* Takes the lock exclusively until the end of the transaction in hand. */
 bool statedb_lock_resync(pgconn *c, const char *source);
 

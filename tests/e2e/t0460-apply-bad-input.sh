@@ -65,6 +65,27 @@ test_expect_success 'a value the target'\''s type cannot hold: kept in discarded
 	test "$(pg_user -c "SELECT sqlstate || chr(32) || (row_data->'\''new'\''->>'\''n'\'') FROM sch_chameleon.discarded_rows")" = "22003 100000"
 '
 
+test_expect_success 'a second cham-apply on the same source stops (exit 1), the first goes on' '
+	mkfifo quiet
+	cham-apply -q --target "$tgt" --input quiet &
+	first=$!
+	exec 7>quiet &&
+	sleep 1 &&
+	rc=0 && cham-apply -q --target "$tgt" --input s2.jsonl 2>err || rc=$? &&
+	cat err &&
+	test "$rc" = 1 &&
+	grep -q "another cham-apply is applying source \"default\"" err &&
+	kill -0 "$first" &&
+	exec 7>&- &&
+	wait "$first"
+'
+
+test_expect_success 'a target that does not answer is a runtime failure (exit 1), not bad input' '
+	rc=0 && cham-apply -q --target "host=127.0.0.1 port=1 connect_timeout=2" --input s2.jsonl 2>err || rc=$? &&
+	cat err &&
+	test "$rc" = 1
+'
+
 test_expect_success 'clean up' '
 	pg_user -c "DROP SCHEMA $db CASCADE" -c "DROP SCHEMA sch_chameleon CASCADE" 2>/dev/null &&
 	mysql_root -e "DROP DATABASE $db"
