@@ -18,6 +18,7 @@
 #include "linereader.h"
 #include "pgconn.h"
 #include "pgpipe.h"
+#include "pgschema.h"
 #include "quote.h"
 #include "sbuf.h"
 #include "statedb.h"
@@ -138,10 +139,48 @@ row_event_malformed(json_object *e, const char *k)
 		return "no \"new\" object";
 	if (!insert && (!json_object_object_get_ex(e, "old", &v) || !json_object_is_type(v, json_type_object)))
 		return "no \"old\" object";
+	if (get_str(e, "s") == NULL || get_str(e, "t") == NULL)
+		return "no \"s\" and \"t\" strings naming its table";
+	for (int i = 0; i < 2; i++)
+		if (json_object_object_get_ex(e, i ? "old" : "new", &v) && json_object_is_type(v, json_type_object))
+		{
+			json_object_object_foreach(v, name, value)
+			{
+				(void) name;
+				if (value && !json_object_is_type(value, json_type_string))
+					return "a value that is neither a string nor null";
+			}
+		}
 	if (json_object_object_get_ex(e, "key", &v) && json_object_is_type(v, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(v); i++)
 			if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
 				return "a \"key\" entry that is not a column name";
+	return NULL;
+}
+
+/*
+ * What is wrong with an event as a whole, or NULL: text after it on its line,
+ * a position that does not read, a commit without its begin, a DDL without
+ * its statement.
+ */
+static const char *
+event_malformed(const apply_state *st, json_object *e, const char *k, const char *line, size_t len,
+				json_tokener *tok)
+{
+	char file[256];
+	uint64_t pos;
+
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return "text after the event on its line";
+	if ((strcmp(k, "begin") == 0 || strcmp(k, "commit") == 0 || strcmp(k, "ddl") == 0 ||
+		 strcmp(k, "heartbeat") == 0) &&
+		!parse_pos(get_str(e, "pos"), file, sizeof(file), &pos))
+		return "no \"pos\" of the form FILE:POS";
+	if (strcmp(k, "commit") == 0 && !st->in_trx)
+		return "a commit without its begin";
+	if (strcmp(k, "ddl") == 0 && get_str(e, "sql") == NULL)
+		return "a ddl without its \"sql\"";
 	return NULL;
 }
 
@@ -503,6 +542,16 @@ drop_partial(apply_state *st)
 
 /* ---- rows ---- */
 
+/* A column by its PostgreSQL name: a MySQL name over 63 bytes was shortened by the load. */
+static void
+put_column(sbuf *out, const char *mysql_name)
+{
+	char *name = pgschema_ident_shorten(mysql_name);
+
+	quote_pg_ident(out, name);
+	free(name);
+}
+
 /* The statement for an event's shape, prepared once; params get the values in order. */
 static const prepared *
 statement_for(apply_state *st, const char *kind, const apply_table *t, json_object *newv, json_object *oldv,
@@ -552,7 +601,7 @@ statement_for(apply_state *st, const char *kind, const apply_table *t, json_obje
 			(void) v;
 			if (n)
 				sbuf_addstr(&sql, ", "), sbuf_addstr(&vals, ", ");
-			quote_pg_ident(&sql, k);
+			put_column(&sql, k);
 			sbuf_addf(&vals, "$%d", ++n);
 		}
 		sbuf_addf(&sql, ") VALUES (%s)", vals.data);
@@ -572,7 +621,7 @@ statement_for(apply_state *st, const char *kind, const apply_table *t, json_obje
 				(void) v;
 				if (n)
 					sbuf_addstr(&sql, ", ");
-				quote_pg_ident(&sql, k);
+				put_column(&sql, k);
 				sbuf_addf(&sql, " = $%d", ++n);
 			}
 		}
@@ -587,7 +636,7 @@ statement_for(apply_state *st, const char *kind, const apply_table *t, json_obje
 			{
 				if (i)
 					sbuf_addstr(&where, " AND ");
-				quote_pg_ident(&where, json_object_get_string(json_object_array_get_idx(key, i)));
+				put_column(&where, json_object_get_string(json_object_array_get_idx(key, i)));
 				sbuf_addf(&where, " = $%d", ++n);
 			}
 		else
@@ -600,7 +649,7 @@ statement_for(apply_state *st, const char *kind, const apply_table *t, json_obje
 				if (!first)
 					sbuf_addstr(&where, " AND ");
 				first = 0;
-				quote_pg_ident(&where, k);
+				put_column(&where, k);
 				sbuf_addf(&where, " IS NOT DISTINCT FROM $%d", ++n);
 			}
 		}
@@ -674,8 +723,11 @@ apply_row(apply_state *st, json_object *e, const apply_table *t, char *error, si
 	long affected = 0;
 	bool ok;
 
-	json_object_object_get_ex(e, "new", &newv);
-	json_object_object_get_ex(e, "old", &oldv);
+	/* Only the images its kind uses: a delete's "new" would not match its statement. */
+	if (strcmp(kind, "delete") != 0)
+		json_object_object_get_ex(e, "new", &newv);
+	if (strcmp(kind, "insert") != 0)
+		json_object_object_get_ex(e, "old", &oldv);
 	if (json_object_object_get_ex(e, "key", &key) && !json_object_is_type(key, json_type_array))
 		key = NULL;
 	p = statement_for(st, kind, t, newv, oldv, key);
@@ -1309,10 +1361,14 @@ apply_run(const apply_options *opt)
 				status = APPLY_BAD_INPUT;
 			goto out;
 		}
-		if ((strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0) &&
-			(bad = row_event_malformed(e, k)) != NULL)
+		bad = strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0
+				  ? row_event_malformed(e, k)
+				  : NULL;
+		if (bad == NULL)
+			bad = event_malformed(&st, e, k, line, len, tok);
+		if (bad)
 		{
-			log_error("line %" PRIu64 " of the stream is a malformed row event: %s", st.line, bad);
+			log_error("line %" PRIu64 " of the stream is a malformed event: %s", st.line, bad);
 			json_object_put(e);
 			if (run_step_again(&st, STEP_END, NULL, NULL, 0, &stop))
 				status = APPLY_BAD_INPUT;

@@ -97,8 +97,8 @@ utf8_cut(const char *name, size_t max)
  * of the whole name: PostgreSQL itself would silently truncate, and two long
  * names with a common start would then collide.
  */
-static char *
-ident_shorten(const char *name)
+char *
+pgschema_ident_shorten(const char *name)
 {
 	size_t cut;
 
@@ -108,11 +108,11 @@ ident_shorten(const char *name)
 	return xasprintf("%.*s_%08x", (int) cut, name, namehash_fnv1a(name, strlen(name)));
 }
 
-/* ident_shorten(wanted), or with "_2", "_3", ... when that is taken in scope. Caller frees. */
+/* pgschema_ident_shorten(wanted), or with "_2", "_3", ... when that is taken in scope. Caller frees. */
 static char *
 ident_unique(name_set *set, const char *scope, const char *wanted)
 {
-	char *base = ident_shorten(wanted);
+	char *base = pgschema_ident_shorten(wanted);
 	char *name = xstrdup(base);
 
 	for (int i = 2; !nameset_add(set, scope, name); i++)
@@ -140,7 +140,7 @@ static char *
 sequence_name(const cat_table *t, const cat_column *col)
 {
 	char *wanted = xasprintf("%s_%s_seq", t->pg_name, col->pg_name);
-	char *name = ident_shorten(wanted);
+	char *name = pgschema_ident_shorten(wanted);
 
 	free(wanted);
 	return name;
@@ -158,9 +158,9 @@ pgschema_assign_names(catalog *c)
 		char *wanted;
 		char *scope;
 
-		replace_string(&t->pg_schema, ident_shorten(t->pg_schema ? t->pg_schema : t->schema));
+		replace_string(&t->pg_schema, pgschema_ident_shorten(t->pg_schema ? t->pg_schema : t->schema));
 		scope = xasprintf("r:%s", t->pg_schema);
-		wanted = ident_shorten(t->name);
+		wanted = pgschema_ident_shorten(t->name);
 		replace_string(&t->pg_name, ident_unique(&names, scope, t->name));
 		if (strcmp(wanted, t->pg_name) != 0)
 			log_warning("table \"%s.%s\" is named \"%s.%s\" in PostgreSQL: another table already has its name there",

@@ -12,6 +12,13 @@
 #define PGSCHEMA_MAX_IDENT 63
 
 /*
+ * The PostgreSQL name of a MySQL identifier: itself up to 63 bytes, else its
+ * start and a hash of the whole (the load's names, which cham-apply follows).
+ * Caller frees.
+ */
+char *pgschema_ident_shorten(const char *name);
+
+/*
  * Fills every pg_name of the catalog: tables, columns, indexes and foreign
  * keys, and each table's pg_schema when the caller (schema_mappings) left it
  * NULL (the MySQL schema name then). Names over 63 bytes are cut at a UTF-8
