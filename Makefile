@@ -30,6 +30,7 @@ STYLE_SRC := $(LIB_SRC) $(wildcard lib/*.h) $(wildcard cmd/*/*.c) $(UNIT_SRC) $(
 .SECONDARY:
 
 .PHONY: all test unit e2e demo asan debug bench check-style format install clean deps sandbox-up sandbox-down
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins soak
 
 all: $(BINS) $(UNIT_BINS)
 
@@ -53,6 +54,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCHAM)
 	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 -include $(LIB_OBJ:.o=.d) $(BINS:$(BUILD)/bin/%=$(BUILD)/cmd/%/main.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+-include $(FUZZ_BINS:$(BUILD)/fuzz/%=$(BUILD)/tests/fuzz/%.d)
 
 # Installs what is missing (build libraries, both servers); a no-op when all is there.
 deps:
@@ -61,10 +63,11 @@ deps:
 unit: all
 	prove -e '' $(UNIT_BINS)
 
-# The whole suite: unit tests, then end-to-end tests against private servers.
+# The whole suite: the short fuzz pass, unit tests, then end-to-end tests against private
+# servers. A fuzz failure fails the run, but after the suite, so that prove's summary stays last.
 test: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run-tests $(BUILD)
+	@$(MAKE) --no-print-directory fuzz-smoke; fuzz=$$?; scripts/run-tests $(BUILD) && exit $$fuzz
 
 e2e: all
 	@scripts/run-tests --e2e-only $(BUILD)
@@ -80,12 +83,45 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-tests build-asan
 
+# The fault-injection test run long: FAULT_SECONDS, FAULT_COUNT, SOAK_ROUNDS (tests/soak.sh).
+soak: all
+	@tests/soak.sh $(BUILD)
+
 debug:
 	@$(MAKE) --no-print-directory BUILD=build-debug OPTFLAGS='-O0 -g3' all
 
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run $(BUILD)
+
+# libFuzzer targets (tests/fuzz/README.md): built with clang into a tree of their own, each run
+# for FUZZ_SECONDS after replaying its regressions; fuzz-smoke is the short pass, skipped
+# without a clang that has libFuzzer. clang's -Wformat=2 also wants a format attribute on
+# logging.c's va_list helper, which gcc does not ask for.
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBCHAM)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPTFLAGS='-O1 -g -fno-omit-frame-pointer' \
+		SANITIZE_FLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+		CFLAGS='$(CFLAGS) -Wno-format-nonliteral' fuzz-bins
+
+fuzz:
+	+@FUZZ_CC=$(FUZZ_CC) FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run --seconds $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	+@FUZZ_CC=$(FUZZ_CC) FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run --smoke --seconds $(FUZZ_SMOKE_SECONDS)
 
 check-style:
 	@out=$$(for f in $(STYLE_SRC); do clang-format --style=file $$f | diff -u $$f - ; done); \
@@ -102,4 +138,4 @@ install: all
 		scripts/cham-replicate scripts/cham-migrate $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build build-asan build-debug
+	rm -rf build build-asan build-debug build-fuzz

@@ -66,6 +66,7 @@ typedef struct apply_state
 	char seen_file[256]; /* the last position the input gave (applied or skipped) */
 	uint64_t seen_pos;
 	bool bad_input;		  /* the input cannot be applied: the caller stops with exit 2 */
+	bool lost_commits;	  /* the target went back: only a new stream can go on (exit 1) */
 	char *begin_sql;	  /* BEGIN, the re-copy lock, and the tables' version (statedb.h) */
 	char *tables_version; /* of sch_chameleon.tables when st->tables was read */
 	bool pg_open;		  /* a PostgreSQL transaction is open */
@@ -267,6 +268,13 @@ lock_source(apply_state *st)
 	bool mine;
 	char sql[128];
 
+	/*
+	 * A commit acknowledged must survive a crash of the server: apply goes on
+	 * from what it believes committed (a target tuned with synchronous_commit
+	 * off would lose the last ones on a crash, and apply would never know).
+	 */
+	if (!pgconn_exec(&st->c, "SET synchronous_commit = on"))
+		return false;
 	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%d, hashtext($1))", STATEDB_APPLY_LOCK_KEY);
 	if (!pgconn_query(&st->c, sql, 1, params, &res))
 		return false;
@@ -1231,7 +1239,10 @@ static bool
 reconnect(apply_state *st, int attempt)
 {
 	unsigned int delay_ms = 250u << (attempt < 5 ? attempt : 5);
+	char committed_file[256];
+	uint64_t committed_pos = st->applied_pos;
 
+	snprintf(committed_file, sizeof(committed_file), "%s", st->applied_file);
 	log_warning("the connection to PostgreSQL was lost: reconnecting in %u ms", delay_ms);
 	usleep(delay_ms * 1000);
 	pgconn_close(&st->c);
@@ -1245,8 +1256,18 @@ reconnect(apply_state *st, int attempt)
 	forget_events(st);
 	forget_statements(st);
 	st->last_file[0] = '\0';
-	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !lock_source(st) || !reload_position(st) ||
-		!replay_batch(st))
+	if (!pgconn_open(&st->c, st->opt->target, st->opt->target_password, 0) || !lock_source(st) || !reload_position(st))
+		return false;
+	/* The events before the batch are gone from here: only a new stream from the target has them. */
+	if (stream_position_compare(st->applied_file, st->applied_pos, committed_file, committed_pos) < 0)
+	{
+		log_error("PostgreSQL lost commits it had acknowledged (it is at %s:%" PRIu64 ", cham-apply had committed up to "
+				  "%s:%" PRIu64 "): start again from the target (cham-stream --from-target)",
+				  st->applied_file, st->applied_pos, committed_file, committed_pos);
+		st->lost_commits = true;
+		return false;
+	}
+	if (!replay_batch(st))
 		return false;
 	log_info("reconnected; applying from %s:%" PRIu64, st->applied_file, st->applied_pos);
 	return true;
@@ -1270,7 +1291,7 @@ run_step_again(apply_state *st, step what, json_object *e, const char *line, siz
 			st->careful_batch = true;
 			ok = replay_batch(st) && run_step(st, what, e, line, len, stop);
 		}
-		else if ((pgconn_is_broken(&st->c) || st->pipe.broken) && attempt < RECONNECT_ATTEMPTS &&
+		else if ((pgconn_is_broken(&st->c) || st->pipe.broken) && !st->lost_commits && attempt < RECONNECT_ATTEMPTS &&
 				 !(st->opt->interrupted && *st->opt->interrupted))
 			ok = reconnect(st, attempt++) && run_step(st, what, e, line, len, stop);
 		else

@@ -1523,7 +1523,8 @@ datetime2_packed(const uint8_t *p, int fsp)
 		default:
 			break;
 	}
-	return intpart * (1 << 24) + frac;
+	/* Corrupt bytes can make intpart * 2^24 INT64_MIN: wrap, as MySQL's arithmetic does, not overflow. */
+	return (int64_t) ((uint64_t) intpart * (1u << 24) + (uint64_t) frac);
 }
 
 static void

@@ -21,6 +21,8 @@
  * merge key may then expand forever: past this depth the file is refused.
  */
 #define MAX_MERGE_DEPTH 32
+/* Aliases that merge the same mapping twice double the work at each level: it is bounded too. */
+#define MAX_MERGED 10000
 
 /* pg_conn's keys, gathered before they become a conninfo. */
 typedef struct pg_parts
@@ -57,6 +59,7 @@ typedef struct loader
 	misplaced_key *misplaced; /* of the source being read */
 	int nmisplaced;
 	char *db_conn_type; /* a type: written under db_conn, owned */
+	unsigned merged;	/* mappings merged in by merge keys so far */
 } loader;
 
 typedef struct key_spec key_spec;
@@ -301,9 +304,17 @@ collect_pairs(loader *L, yaml_node_t *map, const char *path, pair_list *out, int
 	yaml_node_pair_t *pair;
 	int first_own;
 
+	if (L->merged > MAX_MERGED)
+		return; /* failed already, and said why once */
 	if (depth > MAX_MERGE_DEPTH)
 	{
 		fail_at(L, map, path, "merge keys (<<) nested too deep (a recursive alias?)");
+		L->merged = MAX_MERGED + 1;
+		return;
+	}
+	if (depth > 0 && ++L->merged > MAX_MERGED)
+	{
+		fail_at(L, map, path, "merge keys (<<) merge more than %d mappings (recursive aliases?)", MAX_MERGED);
 		return;
 	}
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++)

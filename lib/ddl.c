@@ -1295,7 +1295,8 @@ rename_table(parser *p)
 {
 	do
 	{
-		qname a, b;
+		/* b is not parsed when a or TO is missing: released all the same. */
+		qname a = { NULL, NULL }, b = { NULL, NULL };
 		bool ok = parse_qname(p, &a) && expect_kw(p, "to") && parse_qname(p, &b);
 
 		if (ok)

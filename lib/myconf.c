@@ -483,7 +483,12 @@ myconf_describe(const myconf *s)
 		/* what the client library connects to when no option file says otherwise */
 		sbuf_addstr(&b, "localhost");
 	else if (strchr(s->host, ':'))
-		sbuf_addf(&b, "[%s]", s->host);
+	{
+		/* An IPv6 zone ("fe80::1%eth0") is written %25eth0, as the parser reads it. */
+		sbuf_addch(&b, '[');
+		add_encoded(&b, s->host, ":");
+		sbuf_addch(&b, ']');
+	}
 	else
 		add_encoded(&b, s->host, "!$'()*+,;=");
 	if (s->port > 0)

@@ -191,7 +191,7 @@ main(int argc, char **argv)
 
 	if (!cli_common_setup(&cli, &cfg, &src))
 		goto out;
-	else if (cli.source_name)
+	else if (cli.source_name && cli.config_path == NULL)
 	{
 		log_error("--source-name needs --config");
 		goto out;
