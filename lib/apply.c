@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ddl.h"
+#include "eventcheck.h"
 #include "eventlog.h"
 #include "logging.h"
 #include "linereader.h"
@@ -100,90 +101,6 @@ typedef struct apply_state
 	uint64_t skipped_ddl;
 	uint64_t counted[4]; /* rows, discarded, transactions, skipped_ddl when the batch began */
 } apply_state;
-
-static bool
-parse_pos(const char *text, char *file, size_t size, uint64_t *pos)
-{
-	const char *colon = text ? strrchr(text, ':') : NULL;
-
-	if (colon == NULL || (size_t) (colon - text) >= size)
-		return false;
-	memcpy(file, text, (size_t) (colon - text));
-	file[colon - text] = '\0';
-	*pos = strtoull(colon + 1, NULL, 10);
-	return *pos > 0;
-}
-
-static const char *
-get_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-/*
- * What is wrong with the shape of a row event, or NULL. Its statement is
- * built from the images as they are: an image that is missing or not an
- * object, or a key entry that is not a name, would be dereferenced.
- */
-static const char *
-row_event_malformed(json_object *e, const char *k)
-{
-	json_object *v;
-	bool insert = strcmp(k, "insert") == 0;
-
-	if ((insert || strcmp(k, "update") == 0) &&
-		(!json_object_object_get_ex(e, "new", &v) || !json_object_is_type(v, json_type_object)))
-		return "no \"new\" object";
-	if (!insert && (!json_object_object_get_ex(e, "old", &v) || !json_object_is_type(v, json_type_object)))
-		return "no \"old\" object";
-	if (get_str(e, "s") == NULL || get_str(e, "t") == NULL)
-		return "no \"s\" and \"t\" strings naming its table";
-	for (int i = 0; i < 2; i++)
-		if (json_object_object_get_ex(e, i ? "old" : "new", &v) && json_object_is_type(v, json_type_object))
-		{
-			json_object_object_foreach(v, name, value)
-			{
-				(void) name;
-				if (value && !json_object_is_type(value, json_type_string))
-					return "a value that is neither a string nor null";
-			}
-		}
-	if (json_object_object_get_ex(e, "key", &v) && json_object_is_type(v, json_type_array))
-		for (size_t i = 0; i < json_object_array_length(v); i++)
-			if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
-				return "a \"key\" entry that is not a column name";
-	return NULL;
-}
-
-/*
- * What is wrong with an event as a whole, or NULL: text after it on its line,
- * a position that does not read, a commit without its begin, a DDL without
- * its statement.
- */
-static const char *
-event_malformed(const apply_state *st, json_object *e, const char *k, const char *line, size_t len,
-				json_tokener *tok)
-{
-	char file[256];
-	uint64_t pos;
-
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
-		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
-			return "text after the event on its line";
-	if ((strcmp(k, "begin") == 0 || strcmp(k, "commit") == 0 || strcmp(k, "ddl") == 0 ||
-		 strcmp(k, "heartbeat") == 0) &&
-		!parse_pos(get_str(e, "pos"), file, sizeof(file), &pos))
-		return "no \"pos\" of the form FILE:POS";
-	if (strcmp(k, "commit") == 0 && !st->in_trx)
-		return "a commit without its begin";
-	if (strcmp(k, "ddl") == 0 && get_str(e, "sql") == NULL)
-		return "a ddl without its \"sql\"";
-	return NULL;
-}
 
 static const char *map_schema(void *ctx, const char *schema);
 static bool settle(apply_state *st);
@@ -722,7 +639,7 @@ collect_params(json_object *obj, json_object *key, const char **params, int *n, 
 static bool
 apply_row(apply_state *st, json_object *e, const apply_table *t, char *error, size_t error_size, char *sqlstate)
 {
-	const char *kind = get_str(e, "k");
+	const char *kind = event_get_str(e, "k");
 	json_object *newv = NULL, *oldv = NULL, *key = NULL;
 	const prepared *p;
 	const char **params;
@@ -794,10 +711,10 @@ discard(apply_state *st, json_object *e, const apply_table *t, const char *error
 	bool ok;
 
 	log_warning("line %" PRIu64 ": %s %s of \"%s.%s\" was not applied and is kept in %s.discarded_rows: %s", st->line,
-				strchr("aeiou", get_str(e, "k")[0]) ? "an" : "a", get_str(e, "k"), t->pg_schema, t->pg_table, STATEDB_SCHEMA, error);
+				strchr("aeiou", event_get_str(e, "k")[0]) ? "an" : "a", event_get_str(e, "k"), t->pg_schema, t->pg_table, STATEDB_SCHEMA, error);
 	/* jsonb has no NUL: the event is kept as bytes too. */
 	ok = statedb_discard_row(&st->c, st->opt->source_name, t->schema, t->table, t->pg_schema, t->pg_table,
-							 get_str(e, "k"), strstr(json, "\\u0000") ? NULL : json, json, strlen(json), error,
+							 event_get_str(e, "k"), strstr(json, "\\u0000") ? NULL : json, json, strlen(json), error,
 							 sqlstate[0] ? sqlstate : NULL, st->trx_file, st->trx_pos);
 	if (ok)
 		st->discarded++;
@@ -811,7 +728,7 @@ parse_logged(apply_state *st, const char *line, size_t len)
 
 	json_tokener_reset(st->tok);
 	e = json_tokener_parse_ex(st->tok, line, (int) len);
-	if (e == NULL || get_str(e, "k") == NULL)
+	if (e == NULL || event_get_str(e, "k") == NULL)
 	{
 		log_error("an event kept for a replay could not be read back");
 		json_object_put(e);
@@ -835,7 +752,7 @@ replay_rows(apply_state *st)
 	while (ok && eventlog_read(&r, &line, &len))
 	{
 		json_object *e = parse_logged(st, line, len);
-		const char *k = e ? get_str(e, "k") : NULL;
+		const char *k = e ? event_get_str(e, "k") : NULL;
 
 		ok = e != NULL;
 		if (ok && (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0))
@@ -855,7 +772,7 @@ replay_rows(apply_state *st)
 static bool
 on_row(apply_state *st, json_object *e, bool replay)
 {
-	const char *schema = get_str(e, "s"), *table = get_str(e, "t");
+	const char *schema = event_get_str(e, "s"), *table = event_get_str(e, "t");
 	const apply_table *t = NULL;
 	char error[1024] = "";
 	char sqlstate[6] = "";
@@ -903,7 +820,7 @@ on_begin(apply_state *st, json_object *e)
 {
 	if (!drop_partial(st))
 		return false;
-	if (!parse_pos(get_str(e, "pos"), st->trx_file, sizeof(st->trx_file), &st->trx_pos))
+	if (!event_parse_pos(event_get_str(e, "pos"), st->trx_file, sizeof(st->trx_file), &st->trx_pos))
 		return false;
 	st->in_trx = true;
 	st->careful = false;
@@ -937,9 +854,9 @@ on_commit(apply_state *st, json_object *e)
 	forget_events(st);
 	if (st->skipping)
 		return true;
-	if (!parse_pos(get_str(e, "pos"), st->last_file, sizeof(st->last_file), &st->last_pos))
+	if (!event_parse_pos(event_get_str(e, "pos"), st->last_file, sizeof(st->last_file), &st->last_pos))
 		return false;
-	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", get_str(e, "gtid") ? get_str(e, "gtid") : "");
+	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", event_get_str(e, "gtid") ? event_get_str(e, "gtid") : "");
 	st->last_ts = json_object_object_get_ex(e, "ts", &ts) ? json_object_get_int64(ts) : 0;
 	st->transactions++;
 	if (++st->batched >= st->opt->batch_size)
@@ -968,7 +885,7 @@ log_ddl(apply_state *st, const char *file, uint64_t pos, json_object *e, const c
 
 	snprintf(posbuf, sizeof(posbuf), "%" PRIu64, pos);
 	params[0] = st->opt->source_name, params[1] = file, params[2] = posbuf;
-	params[3] = get_str(e, "gtid"), params[4] = get_str(e, "s"), params[5] = get_str(e, "sql");
+	params[3] = event_get_str(e, "gtid"), params[4] = event_get_str(e, "s"), params[5] = event_get_str(e, "sql");
 	params[6] = translation, params[7] = applied ? "true" : "false", params[8] = error;
 	return pgconn_query(&st->c, "INSERT INTO sch_chameleon.ddl_log (source_name, binlog_file, binlog_pos, gtid, "
 								"schema_name, statement, translation, applied, error) "
@@ -999,13 +916,13 @@ on_ddl(apply_state *st, json_object *e, bool *stop)
 	char file[256];
 	uint64_t pos;
 	json_object *ts;
-	const char *sql = get_str(e, "sql");
-	const char *schema = get_str(e, "s");
+	const char *sql = event_get_str(e, "sql");
+	const char *schema = event_get_str(e, "s");
 	sbuf pgsql = SBUF_INIT, why = SBUF_INIT;
 	ddl_result r;
 	bool ok = true;
 
-	if (!drop_partial(st) || !parse_pos(get_str(e, "pos"), file, sizeof(file), &pos))
+	if (!drop_partial(st) || !event_parse_pos(event_get_str(e, "pos"), file, sizeof(file), &pos))
 		return false;
 	if (stream_position_compare(file, pos, st->applied_file, st->applied_pos) <= 0)
 		return true;
@@ -1053,7 +970,7 @@ on_ddl(apply_state *st, json_object *e, bool *stop)
 		log_error("stopping at the DDL at %s:%" PRIu64 " (on_unknown_ddl: stop)", file, pos);
 	snprintf(st->last_file, sizeof(st->last_file), "%s", file);
 	st->last_pos = pos;
-	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", get_str(e, "gtid") ? get_str(e, "gtid") : "");
+	snprintf(st->last_gtid, sizeof(st->last_gtid), "%s", event_get_str(e, "gtid") ? event_get_str(e, "gtid") : "");
 	st->last_ts = json_object_object_get_ex(e, "ts", &ts) ? json_object_get_int64(ts) : 0;
 	/* Statements prepared for the old shape of a table would fail now. */
 	forget_statements(st);
@@ -1086,7 +1003,7 @@ on_heartbeat(apply_state *st, json_object *e)
 	uint64_t pos;
 	json_object *ts;
 
-	if (st->in_trx || !parse_pos(get_str(e, "pos"), file, sizeof(file), &pos) ||
+	if (st->in_trx || !event_parse_pos(event_get_str(e, "pos"), file, sizeof(file), &pos) ||
 		stream_position_compare(file, pos, st->applied_file, st->applied_pos) < 0 ||
 		(st->last_file[0] && stream_position_compare(file, pos, st->last_file, st->last_pos) < 0))
 		return true;
@@ -1124,7 +1041,7 @@ on_hello(apply_state *st, json_object *e)
 		st->bad_input = true;
 		return false;
 	}
-	if (parse_pos(get_str(e, "start"), file, sizeof(file), &pos) &&
+	if (event_parse_pos(event_get_str(e, "start"), file, sizeof(file), &pos) &&
 		stream_position_compare(file, pos, ref_file, ref_pos) > 0)
 	{
 		log_error("line %" PRIu64 ": the stream starts at %s:%" PRIu64 ", after %s:%" PRIu64 ", the last position "
@@ -1141,7 +1058,7 @@ on_hello(apply_state *st, json_object *e)
 static bool
 dispatch(apply_state *st, json_object *e, const char *line, size_t len, bool *stop)
 {
-	const char *k = get_str(e, "k");
+	const char *k = event_get_str(e, "k");
 	bool ok = true;
 
 	if (strcmp(k, "begin") == 0)
@@ -1166,7 +1083,7 @@ dispatch(apply_state *st, json_object *e, const char *line, size_t len, bool *st
 	if (!ok)
 		return false;
 	if ((strcmp(k, "commit") == 0 || strcmp(k, "ddl") == 0 || strcmp(k, "heartbeat") == 0) &&
-		!parse_pos(get_str(e, "pos"), st->seen_file, sizeof(st->seen_file), &st->seen_pos))
+		!event_parse_pos(event_get_str(e, "pos"), st->seen_file, sizeof(st->seen_file), &st->seen_pos))
 		st->seen_file[0] = '\0';
 	/* Kept once applied: a failed event is retried by the caller, not replayed. */
 	if (!st->pg_open)
@@ -1365,7 +1282,7 @@ apply_run(const apply_options *opt)
 		st.line++;
 		json_tokener_reset(tok);
 		e = len > INT32_MAX ? NULL : json_tokener_parse_ex(tok, line, (int) len);
-		k = e && json_object_is_type(e, json_type_object) ? get_str(e, "k") : NULL;
+		k = e && json_object_is_type(e, json_type_object) ? event_get_str(e, "k") : NULL;
 		if (k == NULL || (!st.in_trx && (strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 ||
 										 strcmp(k, "delete") == 0)))
 		{
@@ -1383,10 +1300,10 @@ apply_run(const apply_options *opt)
 			goto out;
 		}
 		bad = strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0
-				  ? row_event_malformed(e, k)
+				  ? event_row_malformed(e, k)
 				  : NULL;
 		if (bad == NULL)
-			bad = event_malformed(&st, e, k, line, len, tok);
+			bad = event_malformed(st.in_trx, e, k, line, len, tok);
 		if (bad)
 		{
 			log_error("line %" PRIu64 " of the stream is a malformed event: %s", st.line, bad);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ddl.h"
+#include "eventcheck.h"
 #include "linereader.h"
 #include "logging.h"
 #include "quote.h"
@@ -23,91 +24,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	log_init("fuzz_stream_line");
 	return 0;
-}
-
-/*
- * The checks apply.c makes on an event, as it makes them: they are static
- * there (and apply_run() needs PostgreSQL), so they are repeated here word
- * for word; keep them in step.
- */
-static bool
-parse_pos(const char *text, char *file, size_t size, uint64_t *pos)
-{
-	const char *colon = text ? strrchr(text, ':') : NULL;
-
-	if (colon == NULL || (size_t) (colon - text) >= size)
-		return false;
-	memcpy(file, text, (size_t) (colon - text));
-	file[colon - text] = '\0';
-	*pos = strtoull(colon + 1, NULL, 10);
-	return *pos > 0;
-}
-
-static const char *
-get_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-/* apply.c's row_event_malformed() and event_malformed(): what apply_run() refuses before dispatch. */
-static const char *
-row_event_malformed(json_object *e, const char *k)
-{
-	json_object *v;
-	bool insert = strcmp(k, "insert") == 0;
-
-	if ((insert || strcmp(k, "update") == 0) &&
-		(!json_object_object_get_ex(e, "new", &v) || !json_object_is_type(v, json_type_object)))
-		return "no \"new\" object";
-	if (!insert && (!json_object_object_get_ex(e, "old", &v) || !json_object_is_type(v, json_type_object)))
-		return "no \"old\" object";
-	if (get_str(e, "s") == NULL || get_str(e, "t") == NULL)
-		return "no \"s\" and \"t\" strings naming its table";
-	for (int i = 0; i < 2; i++)
-		if (json_object_object_get_ex(e, i ? "old" : "new", &v) && json_object_is_type(v, json_type_object))
-		{
-			json_object_object_foreach(v, name, value)
-			{
-				(void) name;
-				if (value && !json_object_is_type(value, json_type_string))
-					return "a value that is neither a string nor null";
-			}
-		}
-	if (json_object_object_get_ex(e, "key", &v) && json_object_is_type(v, json_type_array))
-		for (size_t i = 0; i < json_object_array_length(v); i++)
-			if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
-				return "a \"key\" entry that is not a column name";
-	return NULL;
-}
-
-/*
- * What is wrong with an event as a whole, or NULL: text after it on its line,
- * a position that does not read, a commit without its begin, a DDL without
- * its statement.
- */
-static const char *
-event_malformed(bool in_trx, json_object *e, const char *k, const char *line, size_t len,
-				json_tokener *tok)
-{
-	char file[256];
-	uint64_t pos;
-
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
-		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
-			return "text after the event on its line";
-	if ((strcmp(k, "begin") == 0 || strcmp(k, "commit") == 0 || strcmp(k, "ddl") == 0 ||
-		 strcmp(k, "heartbeat") == 0) &&
-		!parse_pos(get_str(e, "pos"), file, sizeof(file), &pos))
-		return "no \"pos\" of the form FILE:POS";
-	if (strcmp(k, "commit") == 0 && !in_trx)
-		return "a commit without its begin";
-	if (strcmp(k, "ddl") == 0 && get_str(e, "sql") == NULL)
-		return "a ddl without its \"sql\"";
-	return NULL;
 }
 
 /*
@@ -216,7 +132,7 @@ on_line(json_tokener *tok, const char *line, size_t len, bool *in_trx)
 
 	json_tokener_reset(tok);
 	e = json_tokener_parse_ex(tok, line, (int) len);
-	k = e && json_object_is_type(e, json_type_object) ? get_str(e, "k") : NULL;
+	k = e && json_object_is_type(e, json_type_object) ? event_get_str(e, "k") : NULL;
 	if (k == NULL)
 	{
 		(void) json_tokener_error_desc(json_tokener_get_error(tok));
@@ -224,7 +140,7 @@ on_line(json_tokener *tok, const char *line, size_t len, bool *in_trx)
 		return;
 	}
 	if (((strcmp(k, "insert") == 0 || strcmp(k, "update") == 0 || strcmp(k, "delete") == 0) &&
-		 (!*in_trx || row_event_malformed(e, k) != NULL)) ||
+		 (!*in_trx || event_row_malformed(e, k) != NULL)) ||
 		event_malformed(*in_trx, e, k, line, len, tok) != NULL)
 	{
 		/* cham-apply stops at it (exit 2): the state goes back to the start. */
@@ -232,7 +148,7 @@ on_line(json_tokener *tok, const char *line, size_t len, bool *in_trx)
 		json_object_put(e);
 		return;
 	}
-	if (parse_pos(get_str(e, "pos"), file, sizeof(file), &pos))
+	if (event_parse_pos(event_get_str(e, "pos"), file, sizeof(file), &pos))
 		(void) stream_position_compare(file, pos, "mysql-bin.000002", 4);
 	if (json_object_object_get_ex(e, "ts", &v))
 		ts = json_object_get_int64(v);
@@ -245,11 +161,11 @@ on_line(json_tokener *tok, const char *line, size_t len, bool *in_trx)
 		row_shape(e, k);
 	else if (strcmp(k, "ddl") == 0)
 	{
-		const char *sql = get_str(e, "sql");
+		const char *sql = event_get_str(e, "sql");
 		sbuf out = SBUF_INIT, why = SBUF_INIT;
 
 		if (sql)
-			(void) ddl_translate(sql, strlen(sql), get_str(e, "s"), NULL, NULL, &out, &why);
+			(void) ddl_translate(sql, strlen(sql), event_get_str(e, "s"), NULL, NULL, &out, &why);
 		sbuf_release(&out);
 		sbuf_release(&why);
 	}
@@ -257,7 +173,7 @@ on_line(json_tokener *tok, const char *line, size_t len, bool *in_trx)
 	{
 		if (json_object_object_get_ex(e, "server_id", &v))
 			(void) json_object_get_int64(v);
-		(void) parse_pos(get_str(e, "start"), file, sizeof(file), &pos);
+		(void) event_parse_pos(event_get_str(e, "start"), file, sizeof(file), &pos);
 	}
 	json_object_put(e);
 }
