@@ -251,7 +251,7 @@ copy_chunk(dump_state *st, myconn *conn, dump_chunk *ch, const char *path)
 	if (ok)
 		myresult_free(&r);
 	else
-		r.res = NULL;
+		myresult_abandon(&r);
 	sbuf_release(&sql);
 	sbuf_release(&out);
 	sbuf_release(&scratch);

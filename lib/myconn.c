@@ -6,6 +6,7 @@
 #include <mysqld_error.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -189,6 +190,13 @@ myconn_open(myconn *c, const myconf *s, int retries)
 void
 myconn_close(myconn *c)
 {
+	if (c->abandoned)
+	{
+		/* The rows it still has to skip are not read: the socket is shut first. */
+		if (c->mysql)
+			shutdown(mysql_get_socket(c->mysql), SHUT_RDWR);
+		mysql_free_result(c->abandoned);
+	}
 	if (c->mysql)
 		mysql_close(c->mysql);
 	free(c->description);
@@ -292,6 +300,14 @@ myresult_next(myresult *r, char ***row, unsigned long **lengths, bool *failed)
 	*row = mrow;
 	*lengths = mysql_fetch_lengths(r->res);
 	return true;
+}
+
+void
+myresult_abandon(myresult *r)
+{
+	if (r->res && r->conn && r->conn->abandoned == NULL)
+		r->conn->abandoned = r->res;
+	r->res = NULL;
 }
 
 void

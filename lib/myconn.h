@@ -38,6 +38,7 @@ typedef struct myconn
 	char *version_text;			  /* owned: SELECT VERSION() */
 	myconn_failure failure;
 	unsigned int last_errno;
+	void *abandoned; /* a streamed result given up half-read (MYSQL_RES), freed at close */
 } myconn;
 
 typedef struct myresult
@@ -71,6 +72,12 @@ bool myconn_stream(myconn *c, const char *sql, myresult *r);
  */
 bool myresult_next(myresult *r, char ***row, unsigned long **lengths, bool *failed);
 void myresult_free(myresult *r);
+
+/*
+ * Gives up a streamed result half-read without reading the rest (freeing it
+ * would read every row left): it is freed when its connection is closed.
+ */
+void myresult_abandon(myresult *r);
 
 /* The first column of the first row into *out (caller frees; NULL for SQL NULL). */
 bool myconn_query_value(myconn *c, const char *sql, char **out, bool *found);
