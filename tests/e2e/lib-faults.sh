@@ -6,19 +6,6 @@
 
 # ---------------------------------------------------------------- small things
 
-# wait_until SECONDS COMMAND...: polls until COMMAND succeeds.
-wait_until()
-{
-	local limit=$(($1 * 5))
-	shift
-	for _ in $(seq 1 "$limit"); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	echo "not within the time: $*" >&2
-	return 1
-}
-
 # nap MIN_MS MAX_MS: sleeps a random time between the two.
 nap()
 {
@@ -112,11 +99,6 @@ proxy_cuts()
 }
 
 # ---------------------------------------------------------------- the servers
-
-binlog_end()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
 
 # sandbox_up: starts what is down, on the same ports (the proxies point at them).
 sandbox_up()

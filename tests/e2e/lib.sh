@@ -174,3 +174,34 @@ pg_user()
 {
 	psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$CHAM_TARGET" "$@"
 }
+
+# wait_until SECONDS CMD...: runs CMD every 0.2 s until it succeeds; fails after SECONDS.
+wait_until()
+{
+	local limit=$(($1 * 5))
+	shift
+	for _ in $(seq 1 "$limit"); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	echo "not within the time: $*" >&2
+	return 1
+}
+
+# binlog_pos: the source's current binlog position (its end), FILE:POS.
+binlog_pos()
+{
+	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
+}
+
+# target_position [SOURCE]: the position the target has applied for SOURCE (default "default").
+target_position()
+{
+	pg_user -c "SELECT binlog_file || ':' || binlog_pos FROM sch_chameleon.positions WHERE source_name = '${1:-default}'"
+}
+
+# caught_up [FILE:POS]: the target is at that position (default: the source's binlog end).
+caught_up()
+{
+	[ "$(target_position 2>/dev/null)" = "${1:-$(binlog_pos)}" ]
+}

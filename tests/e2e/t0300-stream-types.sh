@@ -31,12 +31,6 @@ pg()
 	pg_admin -d "$CHAM_PG_ADMIN dbname=chameleon" "$@"
 }
 
-# binlog_pos: the source's current binlog position, FILE:POS.
-binlog_pos()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
-
 # check_structure FILE: hello, then transactions (begin, rows, commit), ddl and heartbeats.
 check_structure()
 {

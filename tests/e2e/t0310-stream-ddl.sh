@@ -17,12 +17,6 @@ my()
 	mysql_root --default-character-set=utf8mb4 "$@"
 }
 
-# binlog_pos: the source's current binlog position, FILE:POS.
-binlog_pos()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
-
 # check_structure FILE: hello, then transactions (begin, rows, commit), ddl and heartbeats.
 check_structure()
 {

@@ -16,12 +16,6 @@ my()
 	mysql_root --default-character-set=utf8mb4 "$@"
 }
 
-# binlog_pos: the source's current binlog position, FILE:POS.
-binlog_pos()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
-
 # writer FIRST LAST [SLEEP]: transactions FIRST..LAST on table w, each inserting two rows and
 # updating an earlier one, in one session; SLEEP seconds between them.
 writer()

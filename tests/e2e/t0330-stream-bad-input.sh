@@ -16,12 +16,6 @@ my()
 	mysql_root "$@"
 }
 
-# binlog_pos: the source's current binlog position, FILE:POS.
-binlog_pos()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
-
 # stream_fails WANT NAME ARG...: runs cham-stream ARG... (at most 60 s), its output in out.NAME;
 # shows the output, and succeeds when the exit status is WANT.
 stream_fails()

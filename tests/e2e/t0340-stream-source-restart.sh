@@ -8,11 +8,6 @@
 db=t0340_restart
 command -v jq >/dev/null || skip_all "jq is not installed (scripts/install-deps)"
 
-binlog_pos()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
-
 # committed_ids FILE: the ids of rows inserted by transactions whose commit is in FILE,
 # one per line, by the reader's rule.
 committed_ids()

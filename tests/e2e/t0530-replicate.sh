@@ -11,35 +11,6 @@ tgt="$CHAM_TARGET"
 replicate=$CHAM_TOP/scripts/cham-replicate
 export db tgt replicate
 
-# wait_until SECONDS COMMAND...: polls until COMMAND succeeds.
-wait_until()
-{
-	local limit=$(($1 * 5))
-	shift
-	for _ in $(seq 1 "$limit"); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	echo "not within the time: $*" >&2
-	return 1
-}
-
-binlog_end()
-{
-	mysql_root -e "SHOW MASTER STATUS" | awk 'NR == 1 { print $1 ":" $2 }'
-}
-
-target_position()
-{
-	pg_user -c "SELECT binlog_file || ':' || binlog_pos FROM sch_chameleon.positions WHERE source_name = 'default'"
-}
-
-# caught_up: the target's stored position is the source's binlog end.
-caught_up()
-{
-	[ "$(target_position 2>/dev/null)" = "$(binlog_end)" ]
-}
-
 # rows_arrive: a row the writer inserts from now on reaches the target.
 rows_arrive()
 {

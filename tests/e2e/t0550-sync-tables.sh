@@ -24,19 +24,6 @@ writer()
 	done | mysql_root "$db"
 }
 
-# caught_up: the target's position is the source's binlog end.
-caught_up()
-{
-	local end i
-	end=$(mysql_root -N -e "SHOW MASTER STATUS" | awk '{ print $1 ":" $2 }')
-	for i in $(seq 1 300); do
-		[ "$(pg_user -c "SELECT binlog_file || ':' || binlog_pos FROM sch_chameleon.positions")" = "$end" ] && return 0
-		sleep 0.1
-	done
-	echo "not caught up with $end" >&2
-	return 1
-}
-
 verify_equal()
 {
 	"$CHAM_TOP/scripts/cham-verify" --source "$CHAM_SOURCE_URI" --target "$tgt" --dump dump >verify.out &&
@@ -69,7 +56,7 @@ test_expect_success 'a table copied again while the replica runs and the writer 
 	"$CHAM_TOP/scripts/cham-sync-tables" --source "$CHAM_SOURCE_URI/$db" --target "$tgt" --tables "$db.a" --work-dir . &&
 	wait "$writer_pid" &&
 	writer 50 &&
-	caught_up &&
+	wait_until 30 caught_up &&
 	kill -TERM "$stream_pid" &&
 	wait "$stream_pid" &&
 	wait "$apply_pid" &&

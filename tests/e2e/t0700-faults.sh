@@ -46,16 +46,6 @@ pair_source()
 	echo "mysql://chameleon@127.0.0.1:$(proxy_port myproxy)/$db"
 }
 
-target_position()
-{
-	pg_user -c "SELECT binlog_file || ':' || binlog_pos FROM sch_chameleon.positions WHERE source_name = 'default'"
-}
-
-caught_up()
-{
-	[ "$(target_position 2>/dev/null)" = "$1" ]
-}
-
 # rows_arrive SECONDS: a row the writer inserts from now on reaches the target in time.
 rows_arrive()
 {
@@ -213,7 +203,7 @@ test_expect_success 'the writer stopped: the replica catches up with SHOW MASTER
 	touch writer.stop &&
 	wait_until 30 test -e writer.done &&
 	cat writer.done &&
-	end=$(binlog_end) &&
+	end=$(binlog_pos) &&
 	t0=$SECONDS &&
 	wait_until $((60 + FAULT_SECONDS / 5)) caught_up "$end" &&
 	echo "caught up with $end in $((SECONDS - t0)) s" &&
